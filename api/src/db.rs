@@ -1,0 +1,67 @@
+//! The database connection: SQLite (embedded default) or PostgreSQL, with migrations applied.
+use std::{path::Path, time::Duration};
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, sqlx};
+
+use crate::config::Settings;
+
+/// Connects with the pool settings of `settings`. For SQLite, creates the file's folder and sets
+/// the pragmas that make an acknowledged write durable: WAL journal, `synchronous=FULL`, a busy
+/// timeout and foreign keys.
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    if settings.is_sqlite() {
+        create_sqlite_folder(&settings.database_url)?;
+    }
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    options
+        .max_connections(settings.db_pool_size)
+        .min_connections(0)
+        .acquire_timeout(settings.db_acquire_timeout)
+        .connect_timeout(settings.db_acquire_timeout)
+        .idle_timeout(Duration::from_secs(300))
+        .test_before_acquire(true)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+fn create_sqlite_folder(url: &str) -> Result<(), DbErr> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    match Path::new(path).parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder)
+            .map_err(|error| DbErr::Custom(format!("cannot create the database folder {}: {error}", folder.display()))),
+        _ => Ok(()),
+    }
+}
+
+/// Connections open and idle in the pool, for the metrics.
+pub fn pool_usage(db: &DatabaseConnection) -> Option<(u32, usize)> {
+    use sea_orm::DatabaseConnectionType as Kind;
+    match &db.inner {
+        Kind::SqlxSqlitePoolConnection(_) => {
+            let pool = db.get_sqlite_connection_pool();
+            Some((pool.size(), pool.num_idle()))
+        }
+        Kind::SqlxPostgresPoolConnection(_) => {
+            let pool = db.get_postgres_connection_pool();
+            Some((pool.size(), pool.num_idle()))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,207 @@
+//! Extractors whose failures are `ApiError`s, so that every refusal is a problem document.
+//!
+//! `ApiJson<T>` replaces `web::Json<T>`: it checks the content type, enforces the body limit
+//! (413 from `Content-Length` before reading), and names the offending field of a body that does
+//! not match its type (`contacts[0].email`).
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, error::PayloadError, web};
+use serde::de::DeserializeOwned;
+
+use crate::{
+    error::{ApiError, FieldError},
+    i18n::Text,
+};
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T> ApiJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// The body size limit in force, installed as app data by the app factory.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |limit| limit.0);
+        let content_type_ok = is_json_content_type(req);
+        let declared_length = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<usize>().ok());
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if declared_length.is_some_and(|length| length > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType { expected: "application/json" });
+            }
+            let bytes = body.await.map_err(|error| match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
+                _ => ApiError::bad_request(Text::fixed(
+                    "Corps de requête illisible.",
+                    "The request body could not be read.",
+                )),
+            })?;
+            if bytes.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            parse_json(&bytes).map(ApiJson)
+        })
+    }
+}
+
+fn is_json_content_type(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(actix_web::http::header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let essence = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses a JSON body into `T`, naming the field at fault when it does not fit.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = result.map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return ApiError::bad_request(Text::new(
+                format!("JSON mal formé : {inner}"),
+                format!("Malformed JSON: {inner}"),
+            ));
+        }
+        let message = inner.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let (code, field) = if let Some(name) = backticked_after(&message, "unknown field") {
+            ("unknown_field", join_path(&path, &name))
+        } else if let Some(name) = backticked_after(&message, "missing field") {
+            ("required", join_path(&path, &name))
+        } else if message.starts_with("invalid type") {
+            ("type", path)
+        } else {
+            ("invalid", path)
+        };
+        ApiError::BadRequest(
+            Text::fixed(
+                "Le corps ne correspond pas au schéma attendu.",
+                "The body does not match the expected schema.",
+            ),
+            vec![FieldError::new(field, code, Text::new(message.clone(), message))],
+        )
+    })?;
+    deserializer.end().map_err(|_| {
+        ApiError::bad_request(Text::fixed("Données en trop après le JSON.", "Trailing data after the JSON value."))
+    })?;
+    Ok(value)
+}
+
+fn backticked_after(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    let start = rest.find('`')? + 1;
+    let end = start + rest[start..].find('`')?;
+    Some(rest[start..end].to_owned())
+}
+
+/// The path of `field` in the body; serde_path_to_error's path sometimes already ends with it.
+fn join_path(path: &str, field: &str) -> String {
+    if path.is_empty() || path == "." {
+        field.to_owned()
+    } else if path == field || path.ends_with(&format!(".{field}")) {
+        path.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Error handlers for actix's own path and query extractors, so that they answer problems too.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|error, _| {
+        ApiError::BadRequest(
+            Text::fixed("Paramètre de chemin invalide.", "Invalid path parameter."),
+            vec![FieldError::new("path", "format", Text::new(error.to_string(), error.to_string()))],
+        )
+        .into()
+    })
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _| {
+        let message = error.to_string();
+        let message = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+        let field = backticked_after(&message, "unknown field").or_else(|| backticked_after(&message, "missing field"));
+        ApiError::BadRequest(
+            Text::fixed("Paramètre de requête invalide.", "Invalid query parameter."),
+            vec![FieldError::new(
+                field.unwrap_or_else(|| "query".into()),
+                "format",
+                Text::new(message.clone(), message),
+            )],
+        )
+        .into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        contacts: Vec<Contact>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Contact {
+        email: String,
+    }
+
+    fn field_of(error: ApiError) -> (String, &'static str) {
+        match error {
+            ApiError::BadRequest(_, errors) => (errors[0].field.clone(), errors[0].code),
+            other => panic!("expected a 400, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_nested_field_with_the_wrong_type() {
+        let error = parse_json::<Body>(br#"{"name":"x","contacts":[{"email":3}]}"#).unwrap_err();
+        assert_eq!(field_of(error), ("contacts[0].email".into(), "type"));
+    }
+
+    #[test]
+    fn names_unknown_and_missing_fields() {
+        let error = parse_json::<Body>(br#"{"name":"x","contacts":[],"role":"director"}"#).unwrap_err();
+        assert_eq!(field_of(error), ("role".into(), "unknown_field"));
+        let error = parse_json::<Body>(br#"{"contacts":[]}"#).unwrap_err();
+        assert_eq!(field_of(error), ("name".into(), "required"));
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request_without_field() {
+        let error = parse_json::<Body>(br#"{"name": "#).unwrap_err();
+        assert!(matches!(error, ApiError::BadRequest(_, ref errors) if errors.is_empty()));
+    }
+}

@@ -1,0 +1,14 @@
+//! The DJCD API as a library: the app factory (`startup::Application`) that the `api` binary and
+//! the black-box tests share, and everything it serves.
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod validate;
+pub mod vocabulary;

@@ -1,0 +1,217 @@
+//! The OpenAPI document: collected from the routes' `#[utoipa::path]` attributes, then completed by
+//! rules that mirror the shared mechanisms (every body can be refused with 400/413/415/422, every
+//! `PATCH`/`DELETE` needs `If-Match`, every path id can be unknown…), so that each operation lists
+//! the statuses the server can really return.
+use actix_web::App;
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "DJCD API",
+        description = include_str!("openapi_description.md"),
+        contact(name = "Direction du Jumelage et de la Coopération Décentralisée, Mairie du District de Bamako", email = "djcd@bamako.ml"),
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    servers((url = "http://127.0.0.1:8080", description = "A local server started with `cargo run --release -p api`")),
+    components(schemas(crate::error::ProblemDocument, crate::error::FieldErrorDocument)),
+    tags(
+        (name = "health", description = "Probes for orchestrators: liveness and readiness."),
+        (name = "vocabularies", description = "Every code list of the API with French and English labels. / Toutes les listes de codes de l'API, libellés en français et en anglais."),
+        (name = "domains", description = "The domains of cooperation (formation, santé, hydraulique, voirie…) that partners, agreements and projects are tagged with. / Les domaines de coopération."),
+    )
+)]
+struct BaseDocument;
+
+/// The document the server serves at `/api-docs/openapi.json` and `openapi/openapi.json` holds.
+pub fn document() -> Value {
+    let (_, generated) = App::new()
+        .into_utoipa_app()
+        .openapi(BaseDocument::openapi())
+        .configure(routes::configure_all)
+        .split_for_parts();
+    let mut document = serde_json::to_value(&generated).unwrap_or_else(|_| json!({}));
+    complete(&mut document);
+    document
+}
+
+const PROBLEM_REF: &str = "#/components/schemas/ProblemDocument";
+
+/// The shared problem responses, by name: (name, status, description, example detail).
+const PROBLEM_RESPONSES: &[(&str, u16, &str, &str)] = &[
+    (
+        "BadRequest",
+        400,
+        "The request cannot be parsed: malformed JSON, wrong type, unknown field or bad parameter.",
+        "Le corps ne correspond pas au schéma attendu.",
+    ),
+    ("Unauthorized", 401, "No valid bearer token.", "Jeton absent, expiré ou invalide."),
+    ("Forbidden", 403, "The caller's role does not allow this action.", "Votre rôle ne permet pas cette action."),
+    ("NotFound", 404, "No such resource.", "Aucune ressource ne correspond à cette adresse."),
+    (
+        "PreconditionFailed",
+        412,
+        "`If-Match` names a version that is no longer current; the current ETag is in the problem and the `ETag` header.",
+        "La ressource a changé depuis votre lecture.",
+    ),
+    (
+        "PayloadTooLarge",
+        413,
+        "The body exceeds the configured limit.",
+        "Le corps de la requête dépasse la limite de 1048576 octets.",
+    ),
+    ("UnsupportedMediaType", 415, "The body is not `application/json`.", "Envoyez le corps en application/json."),
+    (
+        "ValidationFailed",
+        422,
+        "The body parses but breaks a rule; `errors` lists each one.",
+        "Certaines valeurs ne respectent pas les règles.",
+    ),
+    (
+        "PreconditionRequired",
+        428,
+        "`If-Match` is required to change this resource.",
+        "Envoyez l'ETag lu par GET dans l'en-tête If-Match.",
+    ),
+    ("TooManyRequests", 429, "Too many requests; retry after `Retry-After` seconds.", "Réessayez dans 30 s."),
+    (
+        "ServiceUnavailable",
+        503,
+        "The database cannot be reached now; retry after `Retry-After` seconds.",
+        "La base de données est momentanément injoignable.",
+    ),
+];
+
+fn complete(document: &mut Value) {
+    add_problem_responses(document);
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            complete_operation(path, method, operation);
+        }
+    }
+}
+
+fn add_problem_responses(document: &mut Value) {
+    let mut responses = Map::new();
+    for (name, status, description, detail) in PROBLEM_RESPONSES {
+        let mut headers = Map::new();
+        if *status == 429 || *status == 503 {
+            headers.insert(
+                "Retry-After".into(),
+                json!({"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}),
+            );
+        }
+        if *status == 401 {
+            headers.insert(
+                "WWW-Authenticate".into(),
+                json!({"description": "The authentication scheme", "schema": {"type": "string"}}),
+            );
+        }
+        let mut response = json!({
+            "description": description,
+            "content": {"application/problem+json": {
+                "schema": {"$ref": PROBLEM_REF},
+                "example": {"type": format!("urn:djcd:problem:{}", slug(name)), "title": name, "status": status, "detail": detail}
+            }}
+        });
+        if !headers.is_empty() {
+            response["headers"] = Value::Object(headers);
+        }
+        responses.insert((*name).into(), response);
+    }
+    if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
+        components.insert("responses".into(), Value::Object(responses));
+    }
+}
+
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Value>) {
+    let has_body = operation.contains_key("requestBody");
+    let has_params = operation.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
+    let public = operation
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| s.iter().all(|r| r.as_object().is_some_and(Map::is_empty)));
+    if public {
+        // `security(())` means "no authentication"; OpenAPI spells that as an empty list.
+        operation.insert("security".into(), json!([]));
+    }
+    let mut add = |status: u16, name: &str| {
+        let responses = operation.entry("responses").or_insert_with(|| json!({}));
+        if let Some(responses) = responses.as_object_mut() {
+            responses
+                .entry(status.to_string())
+                .or_insert_with(|| json!({"$ref": format!("#/components/responses/{name}")}));
+        }
+    };
+    if has_body || has_params {
+        add(400, "BadRequest");
+    }
+    if path.contains('{') {
+        add(404, "NotFound");
+    }
+    if has_body {
+        add(413, "PayloadTooLarge");
+        add(415, "UnsupportedMediaType");
+        add(422, "ValidationFailed");
+    }
+    if matches!(method, "patch" | "delete") {
+        add(412, "PreconditionFailed");
+        add(428, "PreconditionRequired");
+    }
+    if path.starts_with("/api/") || path == "/health/ready" {
+        add(503, "ServiceUnavailable");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_an_operation_id_a_summary_and_a_tag() {
+        let document = document();
+        let paths = document["paths"].as_object().expect("paths");
+        assert!(!paths.is_empty());
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().expect("path item") {
+                let name = format!("{method} {path}");
+                assert!(operation["operationId"].is_string(), "{name} has no operationId");
+                assert!(operation["summary"].is_string(), "{name} has no summary");
+                assert!(operation["tags"].as_array().is_some_and(|t| !t.is_empty()), "{name} has no tag");
+            }
+        }
+    }
+
+    #[test]
+    fn bodies_and_versions_get_their_problem_responses() {
+        let document = document();
+        let patch = &document["paths"]["/api/v1/domains/{code}"]["patch"]["responses"];
+        for status in ["400", "404", "412", "413", "415", "422", "428", "503"] {
+            assert!(patch[status].is_object(), "PATCH /domains/{{code}} lacks {status}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! One module per resource. `configure_v1` registers everything served under `/api/v1`.
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod domains;
+pub mod health;
+pub mod vocabularies;
+
+/// Every route the server serves and documents: the probes and `/api/v1`.
+pub fn configure_all(cfg: &mut ServiceConfig) {
+    cfg.configure(health::routes).service(utoipa_actix_web::scope("/api/v1").configure(configure_v1));
+}
+
+/// Every resource of the API, relative to `/api/v1`.
+pub fn configure_v1(cfg: &mut ServiceConfig) {
+    cfg.configure(domains::routes).configure(vocabularies::routes);
+}

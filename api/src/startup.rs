@@ -1,0 +1,177 @@
+//! The app factory: `Application::build` binds the listener and assembles the server; `main` and
+//! the black-box tests both call it.
+use std::{net::TcpListener, sync::Arc};
+
+use actix_cors::Cors;
+use actix_web::{
+    App, HttpResponse, HttpServer,
+    dev::Server,
+    http::header,
+    middleware::{Compress, DefaultHeaders, from_fn},
+    web,
+};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use prometheus::{IntGaugeVec, Opts, Registry};
+use sea_orm::DatabaseConnection;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    config::Settings,
+    db,
+    error::ApiError,
+    http::{
+        extract::{BodyLimit, path_config, query_config},
+        middleware::{default_cache_control, problem_details, request_id_and_log},
+    },
+    openapi, routes,
+    state::AppState,
+};
+
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations, binds `settings.bind_addr` (port 0 picks a
+    /// free port) and assembles the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await.map_err(|error| {
+            anyhow::anyhow!("cannot open the database {}: {error}", crate::config::redact_url(&settings.database_url))
+        })?;
+        db::migrate(&db).await.map_err(|error| anyhow::anyhow!("cannot apply the migrations: {error}"))?;
+        let listener = TcpListener::bind(settings.bind_addr)
+            .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.bind_addr))?;
+        let port = listener.local_addr()?.port();
+        let server = build_server(listener, db.clone(), settings)?;
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish within the grace period.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+struct Metrics {
+    http: PrometheusMetrics,
+    pool: IntGaugeVec,
+}
+
+fn build_metrics() -> anyhow::Result<Metrics> {
+    let registry = Registry::new();
+    let pool =
+        IntGaugeVec::new(Opts::new("djcd_db_pool_connections", "Database pool connections by state"), &["state"])?;
+    registry.register(Box::new(pool.clone()))?;
+    let http = PrometheusMetricsBuilder::new("djcd")
+        .endpoint("/metrics")
+        .registry(registry)
+        .mask_unmatched_patterns("UNKNOWN")
+        .build()
+        .map_err(|error| anyhow::anyhow!("cannot build the metrics: {error}"))?;
+    Ok(Metrics { http, pool })
+}
+
+fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> anyhow::Result<Server> {
+    let metrics = build_metrics()?;
+    let document = openapi::document();
+    let shutdown_grace = settings.shutdown_grace;
+    let client_request_timeout = settings.client_request_timeout;
+    let body_limit = settings.body_limit_bytes;
+    let workers = settings.workers;
+    let cors_origins = Arc::new(settings.cors_origins.clone());
+    let state = web::Data::new(AppState { db, settings });
+    let server = HttpServer::new(move || {
+        let pool_gauge = metrics.pool.clone();
+        let state_for_metrics = state.clone();
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .app_data(state.clone())
+            .app_data(BodyLimit(body_limit))
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(path_config())
+            .app_data(query_config())
+            .configure(routes::configure_all)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").external_url_unchecked(OPENAPI_PATH, document.clone()))
+            .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
+            .default_service(web::to(unknown_route))
+            .wrap(cors(&cors_origins))
+            .wrap(from_fn(default_cache_control))
+            .wrap(from_fn(problem_details))
+            .wrap(metrics.http.clone())
+            .wrap_fn(move |req, srv| {
+                if req.path() == "/metrics" {
+                    record_pool_usage(&pool_gauge, &state_for_metrics.db);
+                }
+                actix_web::dev::Service::call(srv, req)
+            })
+            .wrap(from_fn(request_id_and_log))
+            .wrap(Compress::default())
+            .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .shutdown_timeout(shutdown_grace.as_secs())
+    .client_request_timeout(client_request_timeout)
+    .client_disconnect_timeout(std::time::Duration::from_secs(2))
+    .run();
+    Ok(server)
+}
+
+/// Refreshes the pool gauges just before a scrape, so that they are current when read.
+fn record_pool_usage(gauge: &IntGaugeVec, db: &DatabaseConnection) {
+    if let Some((open, idle)) = db::pool_usage(db) {
+        let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+        gauge.with_label_values(&["open"]).set(i64::from(open));
+        gauge.with_label_values(&["idle"]).set(idle);
+        gauge.with_label_values(&["in_use"]).set(i64::from(open) - idle);
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = origins.iter().fold(Cors::default(), |cors, origin| {
+        if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) }
+    });
+    cors.allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::LAST_MODIFIED,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600)
+}
+
+async fn redirect_to_swagger_ui() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger-ui/")).finish()
+}
+
+async fn unknown_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}

@@ -1,0 +1,1 @@
+pub use super::domain_tag::Entity as DomainTag;

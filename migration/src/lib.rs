@@ -1,0 +1,13 @@
+//! The DJCD schema, one migration per change. A landed migration is never edited: add a new one.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_domain_tag;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_domain_tag::Migration)]
+    }
+}

@@ -1,0 +1,175 @@
+//! Helpers for the black-box tests: each `TestApp` is the real server, built by the same app
+//! factory as `main`, listening on a free port of 127.0.0.1 with a fresh database of its own.
+//!
+//! `spawn_apps()` gives one app on SQLite and, when `TEST_DATABASE_URL` names a PostgreSQL server,
+//! one on a fresh PostgreSQL database too: tests loop over them so that every behaviour is proven
+//! on both backends.
+use std::fmt;
+
+use api::{config::Settings, startup::Application};
+use reqwest::{Client, Method, RequestBuilder, Response, header};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub database_url: String,
+    /// A connection of the test's own to the app's database, to check what was written.
+    pub db: DatabaseConnection,
+    pub client: Client,
+    _folder: Option<TempFolder>,
+}
+
+/// One app per available backend: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
+pub async fn spawn_apps() -> Vec<TestApp> {
+    spawn_apps_with(|_| {}).await
+}
+
+/// Like `spawn_apps`, with a chance to change the settings first.
+pub async fn spawn_apps_with(tweak: impl Fn(&mut Settings)) -> Vec<TestApp> {
+    let mut apps = vec![spawn_app(Backend::Sqlite, &tweak).await];
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty()) {
+        apps.push(spawn_app(Backend::Postgres, &tweak).await);
+    }
+    apps
+}
+
+pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> TestApp {
+    let (database_url, folder) = match backend {
+        Backend::Sqlite => {
+            let folder = TempFolder::new();
+            (format!("sqlite://{}/djcd.db?mode=rwc", folder.path), Some(folder))
+        }
+        Backend::Postgres => (fresh_postgres_database().await, None),
+    };
+    let mut settings = Settings::development_defaults();
+    settings.database_url = database_url.clone();
+    settings.bind_addr = "127.0.0.1:0".parse().expect("loopback address");
+    settings.shutdown_grace = std::time::Duration::from_secs(1);
+    settings.workers = 2;
+    tweak(&mut settings);
+    let application = Application::build(settings).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.db().clone();
+    tokio::spawn(application.run_until_stopped());
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client");
+    TestApp { address, backend, database_url, db, client, _folder: folder }
+}
+
+/// Creates an empty database on the server named by `TEST_DATABASE_URL` and returns its URL.
+async fn fresh_postgres_database() -> String {
+    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    let admin = Database::connect(admin_url.as_str()).await.expect("the PostgreSQL server answers");
+    let name = format!("djcd_test_{}", uuid::Uuid::new_v4().simple());
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("CREATE DATABASE");
+    admin.close().await.ok();
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin_url.as_str(), String::new()),
+    };
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    format!("{server}/{name}{query}")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn patch_json(&self, path: &str, etag: Option<&str>, body: &Value) -> Response {
+        let mut request = self.request(Method::PATCH, path).json(body);
+        if let Some(etag) = etag {
+            request = request.header(header::IF_MATCH, etag);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn delete(&self, path: &str, etag: Option<&str>) -> Response {
+        let mut request = self.request(Method::DELETE, path);
+        if let Some(etag) = etag {
+            request = request.header(header::IF_MATCH, etag);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Counts the rows of `table` matching the SQL condition `condition`.
+    pub async fn count_rows(&self, table: &str, condition: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {condition}");
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .expect("count query")
+            .expect("one row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+}
+
+/// The status, the content type and the JSON body of a response, for assertions.
+pub async fn read(response: Response) -> (u16, String, Value) {
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let text = response.text().await.expect("a body");
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    (status, content_type, body)
+}
+
+/// Asserts that `response` is a problem document with `status`, and returns its body.
+pub async fn expect_problem(response: Response, status: u16, context: &str) -> Value {
+    let (actual, content_type, body) = read(response).await;
+    assert_eq!(actual, status, "{context}: status (body: {body})");
+    assert_eq!(content_type, "application/problem+json", "{context}: content type");
+    assert_eq!(body["status"], status, "{context}: status member");
+    for member in ["type", "title", "detail", "instance"] {
+        assert!(body[member].is_string(), "{context}: problem without {member}: {body}");
+    }
+    body
+}
+
+/// A folder removed when dropped.
+struct TempFolder {
+    path: String,
+}
+
+impl TempFolder {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("djcd-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path).expect("a temporary folder");
+        Self { path: path.to_string_lossy().into_owned() }
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
