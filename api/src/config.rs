@@ -43,6 +43,88 @@ pub struct Settings {
     pub client_request_timeout: Duration,
     /// HTTP worker threads.
     pub workers: usize,
+    pub auth: AuthSettings,
+}
+
+/// The secret key of development builds. Production refuses to start with it.
+pub const DEVELOPMENT_JWT_KEY: &str = "development-only-key-never-use-in-production-0123456789";
+
+/// One HMAC key used to sign (the first) or verify (all) access tokens.
+#[derive(Clone)]
+pub struct JwtKey {
+    pub kid: String,
+    pub secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for JwtKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JwtKey {{ kid: {:?}, secret: *** }}", self.kid)
+    }
+}
+
+/// Sessions, tokens and the first director.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// The first key signs; every key verifies, so that keys rotate without logging anyone out.
+    pub jwt_keys: Vec<JwtKey>,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Clock difference tolerated on `exp`, `nbf` and `iat`.
+    pub leeway: Duration,
+    pub bootstrap_director_email: Option<String>,
+    pub bootstrap_director_password: Option<String>,
+    /// Login attempts allowed per account and per minute (a burst of as many, then one per 60/n s).
+    pub login_attempts_per_account: u32,
+    /// Login attempts allowed per client address and per minute.
+    pub login_attempts_per_address: u32,
+}
+
+impl AuthSettings {
+    pub fn development_defaults() -> Self {
+        Self {
+            jwt_keys: vec![JwtKey { kid: "dev".into(), secret: DEVELOPMENT_JWT_KEY.as_bytes().to_vec() }],
+            issuer: "djcd-api".into(),
+            audience: "djcd".into(),
+            access_ttl: Duration::from_secs(15 * 60),
+            refresh_ttl: Duration::from_secs(30 * 24 * 3600),
+            leeway: Duration::from_secs(30),
+            bootstrap_director_email: None,
+            bootstrap_director_password: None,
+            login_attempts_per_account: 5,
+            login_attempts_per_address: 30,
+        }
+    }
+
+    pub fn uses_development_key(&self) -> bool {
+        self.jwt_keys.iter().any(|key| key.secret == DEVELOPMENT_JWT_KEY.as_bytes())
+    }
+}
+
+/// Parses `JWT_KEYS`: `kid:secret` pairs separated by commas, the signing key first. Secrets are
+/// at least 32 bytes.
+fn parse_jwt_keys(text: &str) -> Result<Vec<JwtKey>, ConfigError> {
+    let mut keys = Vec::new();
+    for pair in text.split(',').map(str::trim).filter(|pair| !pair.is_empty()) {
+        let Some((kid, secret)) = pair.split_once(':') else {
+            return Err(ConfigError {
+                variable: "JWT_KEYS",
+                message: "expected kid:secret pairs separated by commas".into(),
+            });
+        };
+        if kid.is_empty() || secret.len() < 32 {
+            return Err(ConfigError {
+                variable: "JWT_KEYS",
+                message: format!("key {kid:?}: a non-empty kid and a secret of at least 32 bytes are required"),
+            });
+        }
+        keys.push(JwtKey { kid: kid.to_owned(), secret: secret.as_bytes().to_vec() });
+    }
+    if keys.is_empty() {
+        return Err(ConfigError { variable: "JWT_KEYS", message: "no key given".into() });
+    }
+    Ok(keys)
 }
 
 impl Settings {
@@ -61,6 +143,7 @@ impl Settings {
             shutdown_grace: Duration::from_secs(30),
             client_request_timeout: Duration::from_secs(10),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            auth: AuthSettings::development_defaults(),
         }
     }
 
@@ -138,7 +221,53 @@ impl Settings {
                 "milliseconds",
             )?),
             workers: parse_or("WORKERS", get("WORKERS"), defaults.workers, "a whole number from 1")?.max(1),
+            auth: AuthSettings {
+                jwt_keys: match get("JWT_KEYS") {
+                    Some(text) => parse_jwt_keys(&text)?,
+                    None => defaults.auth.jwt_keys,
+                },
+                issuer: get("JWT_ISSUER").unwrap_or(defaults.auth.issuer),
+                audience: get("JWT_AUDIENCE").unwrap_or(defaults.auth.audience),
+                access_ttl: Duration::from_secs(parse_or(
+                    "ACCESS_TOKEN_TTL_SECS",
+                    get("ACCESS_TOKEN_TTL_SECS"),
+                    900,
+                    "seconds",
+                )?),
+                refresh_ttl: Duration::from_secs(
+                    parse_or("REFRESH_TOKEN_TTL_DAYS", get("REFRESH_TOKEN_TTL_DAYS"), 30u64, "days")? * 24 * 3600,
+                ),
+                leeway: Duration::from_secs(parse_or("JWT_LEEWAY_SECS", get("JWT_LEEWAY_SECS"), 30, "seconds")?),
+                bootstrap_director_email: get("BOOTSTRAP_DIRECTOR_EMAIL"),
+                bootstrap_director_password: get("BOOTSTRAP_DIRECTOR_PASSWORD"),
+                login_attempts_per_account: parse_or(
+                    "LOGIN_ATTEMPTS_PER_MINUTE",
+                    get("LOGIN_ATTEMPTS_PER_MINUTE"),
+                    defaults.auth.login_attempts_per_account,
+                    "a whole number from 1",
+                )?
+                .max(1),
+                login_attempts_per_address: parse_or(
+                    "LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS",
+                    get("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS"),
+                    defaults.auth.login_attempts_per_address,
+                    "a whole number from 1",
+                )?
+                .max(1),
+            },
         })
+        .and_then(Self::refuse_unsafe_production)
+    }
+
+    /// Production must not run with the development signing key.
+    fn refuse_unsafe_production(self) -> Result<Self, ConfigError> {
+        if self.environment == Environment::Production && self.auth.uses_development_key() {
+            return Err(ConfigError {
+                variable: "JWT_KEYS",
+                message: "production mode refuses the development key: set JWT_KEYS to keys of your own".into(),
+            });
+        }
+        Ok(self)
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -202,6 +331,17 @@ mod tests {
         assert_eq!(error.variable, "DB_POOL_SIZE");
         let error = settings(&[("DATABASE_URL", "mysql://x")]).expect_err("must be refused");
         assert_eq!(error.variable, "DATABASE_URL");
+    }
+
+    #[test]
+    fn production_refuses_the_development_key_and_accepts_its_own() {
+        let error = settings(&[("APP_ENV", "production")]).expect_err("must be refused");
+        assert_eq!(error.variable, "JWT_KEYS");
+        let key = "k2:0123456789abcdef0123456789abcdef, k1:abcdefghijabcdefghijabcdefghij0123";
+        let settings = settings(&[("APP_ENV", "production"), ("JWT_KEYS", key)]).expect("accepted");
+        assert_eq!(settings.auth.jwt_keys.len(), 2);
+        assert_eq!(settings.auth.jwt_keys[0].kid, "k2");
+        assert!(self::settings(&[("JWT_KEYS", "k:short")]).is_err());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The DJCD API as a library: the app factory (`startup::Application`) that the `api` binary and
 //! the black-box tests share, and everything it serves.
+pub mod accounts;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -7,6 +9,7 @@ pub mod http;
 pub mod i18n;
 pub mod openapi;
 pub mod routes;
+pub mod sessions;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -22,6 +22,31 @@ enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// Manage accounts from the command line.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a person's account. Without --password-stdin a random password is printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// director, division_head or agent.
+        #[arg(long)]
+        role: String,
+        /// twinning or decentralized_cooperation (division heads and agents).
+        #[arg(long)]
+        division: Option<String>,
+        #[arg(long, default_value = "")]
+        full_name: String,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[tokio::main]
@@ -38,6 +63,9 @@ async fn main() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(settings).await,
+        Command::Users { command: UsersCommand::Create { email, role, division, full_name, password_stdin } } => {
+            create_user(settings, email, role, division, full_name, password_stdin).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,5 +89,48 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     let db = api::db::connect(&settings).await?;
     api::db::migrate(&db).await?;
     println!("migrations applied");
+    Ok(())
+}
+
+async fn create_user(
+    settings: Settings,
+    email: String,
+    role: String,
+    division: Option<String>,
+    full_name: String,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    use api::auth::{Division, Role};
+    let role =
+        Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: expected director, division_head or agent"))?;
+    let division = match division {
+        Some(text) => Some(
+            Division::parse(&text)
+                .ok_or_else(|| anyhow::anyhow!("--division: expected twinning or decentralized_cooperation"))?,
+        ),
+        None => None,
+    };
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (api::auth::secrets::random_secret()?, true)
+    };
+    let db = api::db::connect(&settings).await?;
+    api::db::migrate(&db).await?;
+    let full_name = if full_name.trim().is_empty() { email.clone() } else { full_name };
+    let new = api::accounts::NewPerson { email, full_name, role, division };
+    let account = api::accounts::create_person(&db, new, &password).await.map_err(|error| match error {
+        api::error::ApiError::Validation(errors) => anyhow::anyhow!(
+            "{}",
+            errors.iter().map(|e| format!("{}: {}", e.field, e.message.en)).collect::<Vec<_>>().join("; ")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    println!("created {} ({})", account.id, account.role);
+    if generated {
+        println!("password (shown once): {password}");
+    }
     Ok(())
 }

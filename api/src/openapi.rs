@@ -7,7 +7,13 @@ use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
-use crate::routes;
+use crate::{
+    auth::{
+        Role,
+        policy::{self, Action},
+    },
+    routes,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +28,8 @@ use crate::routes;
     tags(
         (name = "health", description = "Probes for orchestrators: liveness and readiness."),
         (name = "vocabularies", description = "Every code list of the API with French and English labels. / Toutes les listes de codes de l'API, libellés en français et en anglais."),
+        (name = "auth", description = "Sign-in for the DJCD's staff (e-mail and password, rotating refresh tokens) and for partners' systems (OAuth 2.0 client credentials). / Connexion du personnel et des systèmes partenaires."),
+        (name = "users", description = "The DJCD's people (director, division heads, agents) and partners' machine accounts, managed by the director. / Les comptes du personnel et des systèmes partenaires."),
         (name = "domains", description = "The domains of cooperation (formation, santé, hydraulique, voirie…) that partners, agreements and projects are tagged with. / Les domaines de coopération."),
     )
 )]
@@ -88,6 +96,7 @@ const PROBLEM_RESPONSES: &[(&str, u16, &str, &str)] = &[
 
 fn complete(document: &mut Value) {
     add_problem_responses(document);
+    add_security_schemes(document);
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -137,6 +146,55 @@ fn add_problem_responses(document: &mut Value) {
     }
 }
 
+fn add_security_schemes(document: &mut Value) {
+    let schemes = json!({
+        "bearer": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "An access token from `POST /api/v1/auth/login` (staff) or `POST /api/v1/auth/token` (partner systems)."
+        },
+        "client_credentials": {
+            "type": "oauth2",
+            "description": "Partner systems: OAuth 2.0 client credentials of a machine account.",
+            "flows": {"clientCredentials": {"tokenUrl": "/api/v1/auth/token", "scopes": {}}}
+        }
+    });
+    if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
+        components.insert("securitySchemes".into(), schemes);
+    }
+}
+
+fn role_names(roles: &[Role]) -> String {
+    roles.iter().map(|role| format!("`{}`", role.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// Security, 401/403 and the allowed roles of an operation, all read from the policy table.
+fn apply_policy(operation: &mut Map<String, Value>, action: Option<Action>) {
+    let Some(action) = action else {
+        operation.insert("security".into(), json!([]));
+        return;
+    };
+    let roles = policy::roles_for(action);
+    let mut security = vec![json!({"bearer": []})];
+    if roles.contains(&Role::Partner) {
+        security.push(json!({"client_credentials": []}));
+    }
+    operation.insert("security".into(), Value::Array(security));
+    operation.insert(
+        "x-permission".into(),
+        json!({"action": action.code(), "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
+    );
+    let note = format!("\n\n**Allowed roles:** {}.", role_names(roles));
+    let description = operation.get("description").and_then(Value::as_str).unwrap_or("").to_owned();
+    operation.insert("description".into(), Value::String(format!("{description}{note}").trim_start().to_owned()));
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    if let Some(responses) = responses.as_object_mut() {
+        responses.entry("401").or_insert_with(|| json!({"$ref": "#/components/responses/Unauthorized"}));
+        if roles.len() < Role::ALL.len() {
+            responses.entry("403").or_insert_with(|| json!({"$ref": "#/components/responses/Forbidden"}));
+        }
+    }
+}
+
 fn slug(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
@@ -151,14 +209,9 @@ fn slug(name: &str) -> String {
 fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Value>) {
     let has_body = operation.contains_key("requestBody");
     let has_params = operation.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
-    let public = operation
-        .get("security")
-        .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().all(|r| r.as_object().is_some_and(Map::is_empty)));
-    if public {
-        // `security(())` means "no authentication"; OpenAPI spells that as an empty list.
-        operation.insert("security".into(), json!([]));
-    }
+    let operation_id = operation.get("operationId").and_then(Value::as_str).unwrap_or("").to_owned();
+    // An operation missing from the policy table fails the tests; until then it is documented closed.
+    apply_policy(operation, policy::operation_action(&operation_id).unwrap_or(Some(Action::ManageUsers)));
     let mut add = |status: u16, name: &str| {
         let responses = operation.entry("responses").or_insert_with(|| json!({}));
         if let Some(responses) = responses.as_object_mut() {
@@ -202,6 +255,17 @@ mod tests {
                 assert!(operation["operationId"].is_string(), "{name} has no operationId");
                 assert!(operation["summary"].is_string(), "{name} has no summary");
                 assert!(operation["tags"].as_array().is_some_and(|t| !t.is_empty()), "{name} has no tag");
+            }
+        }
+    }
+
+    #[test]
+    fn every_operation_is_in_the_policy_table() {
+        let document = document();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                let id = operation["operationId"].as_str().unwrap_or("");
+                assert!(policy::operation_action(id).is_some(), "{method} {path} ({id}) is not in policy::OPERATIONS");
             }
         }
     }

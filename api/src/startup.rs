@@ -45,6 +45,7 @@ impl Application {
             anyhow::anyhow!("cannot open the database {}: {error}", crate::config::redact_url(&settings.database_url))
         })?;
         db::migrate(&db).await.map_err(|error| anyhow::anyhow!("cannot apply the migrations: {error}"))?;
+        crate::auth::bootstrap::ensure_director(&db, &settings.auth).await?;
         let listener = TcpListener::bind(settings.bind_addr)
             .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
@@ -93,7 +94,7 @@ fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Setting
     let body_limit = settings.body_limit_bytes;
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
-    let state = web::Data::new(AppState { db, settings });
+    let state = web::Data::new(AppState::new(db, settings));
     let server = HttpServer::new(move || {
         let pool_gauge = metrics.pool.clone();
         let state_for_metrics = state.clone();

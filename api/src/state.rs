@@ -1,9 +1,28 @@
 //! The state every handler shares.
 use sea_orm::DatabaseConnection;
 
-use crate::config::Settings;
+use crate::{
+    auth::{jwt::TokenKeys, throttle::LoginThrottle},
+    config::Settings,
+};
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Settings,
+    pub keys: TokenKeys,
+    pub login_throttle: LoginThrottle,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
+        Self {
+            keys: TokenKeys::new(&settings.auth),
+            login_throttle: LoginThrottle::new(
+                settings.auth.login_attempts_per_account,
+                settings.auth.login_attempts_per_address,
+            ),
+            db,
+            settings,
+        }
+    }
 }

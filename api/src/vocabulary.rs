@@ -8,4 +8,21 @@ pub struct FixedList {
 }
 
 /// Every fixed list. Later resources add theirs here.
-pub const FIXED: &[FixedList] = &[];
+pub const FIXED: &[FixedList] = &[
+    FixedList {
+        name: "role",
+        entries: &[
+            ("director", "Directeur", "Director"),
+            ("division_head", "Chef de division", "Division head"),
+            ("agent", "Agent", "Agent"),
+            ("partner", "Système partenaire", "Partner system"),
+        ],
+    },
+    FixedList {
+        name: "division",
+        entries: &[
+            ("twinning", "Division Jumelage", "Twinning division"),
+            ("decentralized_cooperation", "Division Coopération Décentralisée", "Decentralized cooperation division"),
+        ],
+    },
+];

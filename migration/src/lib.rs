@@ -2,12 +2,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_domain_tag;
+mod m20261127_000002_create_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_create_domain_tag::Migration)]
+        vec![
+            Box::new(m20261127_000001_create_domain_tag::Migration),
+            Box::new(m20261127_000002_create_accounts::Migration),
+        ]
     }
 }

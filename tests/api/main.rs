@@ -1,6 +1,9 @@
 //! Black-box HTTP tests, one module per resource. Each test runs on SQLite and, when
 //! `TEST_DATABASE_URL` is set, on PostgreSQL too.
+mod auth;
 mod domains;
 mod errors;
 mod health;
 mod openapi;
+mod roles;
+mod users;

@@ -33,8 +33,15 @@ pub struct TestApp {
     /// A connection of the test's own to the app's database, to check what was written.
     pub db: DatabaseConnection,
     pub client: Client,
+    /// The bootstrap director's access token, used by the request helpers below.
+    pub token: String,
     _folder: Option<TempFolder>,
 }
+
+pub const DIRECTOR_EMAIL: &str = "directeur@djcd.test";
+pub const DIRECTOR_PASSWORD: &str = "Bamako-Leipzig-1966!";
+/// A valid password for accounts that tests create.
+pub const STAFF_PASSWORD: &str = "Dakar-Angers-1974-Turin";
 
 /// One app per available backend: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
 pub async fn spawn_apps() -> Vec<TestApp> {
@@ -63,13 +70,21 @@ pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> Test
     settings.bind_addr = "127.0.0.1:0".parse().expect("loopback address");
     settings.shutdown_grace = std::time::Duration::from_secs(1);
     settings.workers = 2;
+    settings.auth.bootstrap_director_email = Some(DIRECTOR_EMAIL.into());
+    settings.auth.bootstrap_director_password = Some(DIRECTOR_PASSWORD.into());
+    // Tests log in often from 127.0.0.1; the throttling test lowers these again.
+    settings.auth.login_attempts_per_account = 10_000;
+    settings.auth.login_attempts_per_address = 10_000;
     tweak(&mut settings);
     let application = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.db().clone();
     tokio::spawn(application.run_until_stopped());
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client");
-    TestApp { address, backend, database_url, db, client, _folder: folder }
+    let mut app = TestApp { address, backend, database_url, db, client, token: String::new(), _folder: folder };
+    app.token =
+        app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await["access_token"].as_str().expect("director token").to_owned();
+    app
 }
 
 /// Creates an empty database on the server named by `TEST_DATABASE_URL` and returns its URL.
@@ -92,8 +107,72 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// A request with the director's token.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path))
+        self.client.request(method, self.url(path)).bearer_auth(&self.token)
+    }
+
+    /// A request with the given token, or none.
+    pub fn request_as(&self, token: Option<&str>, method: Method, path: &str) -> RequestBuilder {
+        let request = self.client.request(method, self.url(path));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    /// Signs in; returns the token pair (panics unless 200).
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("request sent");
+        let (status, _, body) = read(response).await;
+        assert_eq!(status, 200, "login of {email}: {body}");
+        body
+    }
+
+    /// Creates a person's account as the director and returns its id.
+    pub async fn create_user(&self, email: &str, role: &str, division: Option<&str>) -> String {
+        let body = serde_json::json!({
+            "email": email, "full_name": email, "role": role, "division": division, "password": STAFF_PASSWORD
+        });
+        let (status, _, created) = read(self.post_json("/api/v1/users", &body).await).await;
+        assert_eq!(status, 201, "create {email}: {created}");
+        created["account"]["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// Creates an account with `role` (and a division for heads and agents) and returns its access token.
+    pub async fn token_for(&self, role: &str, division: Option<&str>) -> String {
+        let email = format!("{role}-{}@djcd.test", uuid::Uuid::new_v4().simple());
+        self.create_user(&email, role, division).await;
+        self.login(&email, STAFF_PASSWORD).await["access_token"].as_str().expect("a token").to_owned()
+    }
+
+    /// Creates a machine account for `partner_id` and returns (client_id, client_secret).
+    pub async fn create_machine(&self, partner_id: &str) -> (String, String) {
+        let body = serde_json::json!({"partner_id": partner_id, "name": "Système partenaire"});
+        let (status, _, created) = read(self.post_json("/api/v1/machine-accounts", &body).await).await;
+        assert_eq!(status, 201, "machine account: {created}");
+        (created["client_id"].as_str().unwrap().to_owned(), created["client_secret"].as_str().unwrap().to_owned())
+    }
+
+    /// A partner machine account's access token, by client credentials.
+    pub async fn partner_token(&self, partner_id: &str) -> String {
+        let (client_id, client_secret) = self.create_machine(partner_id).await;
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .form(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &client_secret)])
+            .send()
+            .await
+            .expect("request sent");
+        let (status, _, body) = read(response).await;
+        assert_eq!(status, 200, "client credentials: {body}");
+        body["access_token"].as_str().unwrap().to_owned()
     }
 
     pub async fn get(&self, path: &str) -> Response {

@@ -14,12 +14,14 @@ use crate::{
     i18n::Text,
 };
 
-/// A JSON request body of type `T`.
+/// A JSON request body of type `T`. Its refusal (400/413/415) is kept until the handler asks for
+/// the body with `into_inner()?`: actix extracts a handler's arguments concurrently, and the
+/// caller's permission must be judged before anything is said about the body.
 #[derive(Debug)]
-pub struct ApiJson<T>(pub T);
+pub struct ApiJson<T>(Result<T, ApiError>);
 
 impl<T> ApiJson<T> {
-    pub fn into_inner(self) -> T {
+    pub fn into_inner(self) -> Result<T, ApiError> {
         self.0
     }
 }
@@ -41,26 +43,30 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.parse::<usize>().ok());
         let body = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if declared_length.is_some_and(|length| length > limit) {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType { expected: "application/json" });
-            }
-            let bytes = body.await.map_err(|error| match error.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
-                _ => ApiError::bad_request(Text::fixed(
-                    "Corps de requête illisible.",
-                    "The request body could not be read.",
-                )),
-            })?;
-            if bytes.len() > limit {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            parse_json(&bytes).map(ApiJson)
-        })
+        Box::pin(async move { Ok(ApiJson(read_body(body, limit, declared_length, content_type_ok).await)) })
     }
+}
+
+async fn read_body<T: DeserializeOwned>(
+    body: impl Future<Output = Result<web::Bytes, actix_web::Error>>,
+    limit: usize,
+    declared_length: Option<usize>,
+    content_type_ok: bool,
+) -> Result<T, ApiError> {
+    if declared_length.is_some_and(|length| length > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    if !content_type_ok {
+        return Err(ApiError::UnsupportedMediaType { expected: "application/json" });
+    }
+    let bytes = body.await.map_err(|error| match error.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
+        _ => ApiError::bad_request(Text::fixed("Corps de requête illisible.", "The request body could not be read.")),
+    })?;
+    if bytes.len() > limit {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    parse_json(&bytes)
 }
 
 fn is_json_content_type(req: &HttpRequest) -> bool {
@@ -128,6 +134,15 @@ fn join_path(path: &str, field: &str) -> String {
     } else {
         format!("{path}.{field}")
     }
+}
+
+/// For `Option<Option<T>>` fields of a PATCH body: absent → `None`, `null` → `Some(None)`.
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 /// Error handlers for actix's own path and query extractors, so that they answer problems too.

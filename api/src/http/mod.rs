@@ -2,3 +2,4 @@
 pub mod concurrency;
 pub mod extract;
 pub mod middleware;
+pub mod pagination;

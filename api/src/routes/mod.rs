@@ -1,8 +1,10 @@
 //! One module per resource. `configure_v1` registers everything served under `/api/v1`.
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod auth;
 pub mod domains;
 pub mod health;
+pub mod users;
 pub mod vocabularies;
 
 /// Every route the server serves and documents: the probes and `/api/v1`.
@@ -12,5 +14,5 @@ pub fn configure_all(cfg: &mut ServiceConfig) {
 
 /// Every resource of the API, relative to `/api/v1`.
 pub fn configure_v1(cfg: &mut ServiceConfig) {
-    cfg.configure(domains::routes).configure(vocabularies::routes);
+    cfg.configure(auth::routes).configure(users::routes).configure(domains::routes).configure(vocabularies::routes);
 }

@@ -7,7 +7,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{error::ApiError, state::AppState, vocabulary};
+use crate::{
+    auth::{Authorized, policy::ReadDomains},
+    error::ApiError,
+    state::AppState,
+    vocabulary,
+};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_vocabularies);
@@ -44,10 +49,14 @@ pub struct VocabularyList {
 /// statuses, kinds, communes… with French and English labels.
 #[utoipa::path(
     tag = "vocabularies",
+    security(("bearer" = [])),
     responses((status = 200, description = "The code lists", body = VocabularyList))
 )]
 #[get("/vocabularies")]
-pub async fn list_vocabularies(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list_vocabularies(
+    _caller: Authorized<ReadDomains>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let domains = domain_tag::Entity::find()
         .filter(domain_tag::Column::ArchivedAt.is_null())
         .order_by_asc(domain_tag::Column::Position)

@@ -9,6 +9,10 @@ use sea_orm::{
 
 use super::dto::{CreateDomain, DomainList, DomainResponse, ListDomainsQuery, UpdateDomain};
 use crate::{
+    auth::{
+        Authorized,
+        policy::{ReadDomains, WriteDomains},
+    },
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
@@ -23,11 +27,13 @@ use crate::{
 /// In display order. Archived domains are left out unless `include_archived=true`.
 #[utoipa::path(
     tag = "domains",
+    security(("bearer" = [])),
     params(ListDomainsQuery),
     responses((status = 200, description = "The domains", body = DomainList))
 )]
 #[get("")]
 pub async fn list_domains(
+    _caller: Authorized<ReadDomains>,
     state: web::Data<AppState>,
     query: web::Query<ListDomainsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -43,12 +49,17 @@ pub async fn list_domains(
 /// Read one domain
 #[utoipa::path(
     tag = "domains",
+    security(("bearer" = [])),
     params(("code" = String, Path, description = "The domain's code", example = "water")),
     responses((status = 200, description = "The domain", body = DomainResponse,
         headers(("ETag" = String, description = "The version, to quote in If-Match"))))
 )]
 #[get("/{code}")]
-pub async fn get_domain(state: web::Data<AppState>, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_domain(
+    _caller: Authorized<ReadDomains>,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let domain = find(&state.db, &code).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(domain.version))).json(DomainResponse::from(domain)))
 }
@@ -56,6 +67,7 @@ pub async fn get_domain(state: web::Data<AppState>, code: web::Path<String>) -> 
 /// Add a domain of cooperation
 #[utoipa::path(
     tag = "domains",
+    security(("bearer" = [])),
     request_body = CreateDomain,
     responses(
         (status = 201, description = "Created", body = DomainResponse, headers(
@@ -65,8 +77,12 @@ pub async fn get_domain(state: web::Data<AppState>, code: web::Path<String>) -> 
     )
 )]
 #[post("")]
-pub async fn create_domain(state: web::Data<AppState>, body: ApiJson<CreateDomain>) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+pub async fn create_domain(
+    _caller: Authorized<WriteDomains>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateDomain>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
     body.validate()?;
     let txn = state.db.begin().await?;
     if domain_tag::Entity::find_by_id(body.code.clone()).one(&txn).await?.is_some() {
@@ -114,6 +130,7 @@ pub async fn create_domain(state: web::Data<AppState>, body: ApiJson<CreateDomai
 /// Needs `If-Match` with the ETag read by GET.
 #[utoipa::path(
     tag = "domains",
+    security(("bearer" = [])),
     params(("code" = String, Path, description = "The domain's code", example = "water")),
     request_body = UpdateDomain,
     responses((status = 200, description = "Updated", body = DomainResponse,
@@ -121,12 +138,13 @@ pub async fn create_domain(state: web::Data<AppState>, body: ApiJson<CreateDomai
 )]
 #[patch("/{code}")]
 pub async fn update_domain(
+    _caller: Authorized<WriteDomains>,
     state: web::Data<AppState>,
     code: web::Path<String>,
     if_match: IfMatch,
     body: ApiJson<UpdateDomain>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let txn = state.db.begin().await?;
     let current = find(&txn, &code).await?;
@@ -152,6 +170,7 @@ pub async fn update_domain(
 /// and can be listed with `include_archived=true`. Needs `If-Match`.
 #[utoipa::path(
     tag = "domains",
+    security(("bearer" = [])),
     params(("code" = String, Path, description = "The domain's code", example = "water")),
     responses(
         (status = 204, description = "Archived"),
@@ -160,6 +179,7 @@ pub async fn update_domain(
 )]
 #[delete("/{code}")]
 pub async fn delete_domain(
+    _caller: Authorized<WriteDomains>,
     state: web::Data<AppState>,
     code: web::Path<String>,
     if_match: IfMatch,

@@ -1,0 +1,104 @@
+//! Creating accounts, shared by the bootstrap, the `api users create` command and `/users`.
+use chrono::Utc;
+use entity::account;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::{
+    auth::{Division, Role, password},
+    error::ApiError,
+    i18n::Text,
+    validate::{Rules, check_email, check_text},
+};
+
+pub const KIND_PERSON: &str = "person";
+pub const KIND_MACHINE: &str = "machine";
+
+/// A person's account before it exists.
+pub struct NewPerson {
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub division: Option<Division>,
+}
+
+/// Checks the role/division pair: heads and agents have a division, the director none, and people
+/// are never `partner` (that role is for machine accounts).
+pub fn check_role(rules: &mut Rules, role: Role, division: Option<Division>) {
+    if role == Role::Partner {
+        rules.fail(
+            "role",
+            "machine_only",
+            Text::fixed(
+                "Le rôle partner est réservé aux comptes machine.",
+                "The partner role is for machine accounts.",
+            ),
+        );
+    } else if role.needs_division() && division.is_none() {
+        rules.fail(
+            "division",
+            "required",
+            Text::fixed("Une division est requise pour ce rôle.", "This role needs a division."),
+        );
+    } else if !role.needs_division() && division.is_some() {
+        rules.fail(
+            "division",
+            "not_allowed",
+            Text::fixed("Ce rôle n'a pas de division.", "This role has no division."),
+        );
+    }
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Validates and creates a person's account with a password. A taken e-mail is a 409.
+pub async fn create_person(
+    db: &impl ConnectionTrait,
+    new: NewPerson,
+    plain_password: &str,
+) -> Result<account::Model, ApiError> {
+    let email = normalize_email(&new.email);
+    let mut rules = Rules::default();
+    check_email(&mut rules, "email", &email);
+    check_text(&mut rules, "full_name", &new.full_name, 1, 200);
+    check_role(&mut rules, new.role, new.division);
+    password::check_new(&mut rules, "password", plain_password);
+    rules.finish()?;
+    if account::Entity::find().filter(account::Column::Email.eq(email.clone())).one(db).await?.is_some() {
+        return Err(email_taken());
+    }
+    let now = Utc::now();
+    account::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(KIND_PERSON.into()),
+        email: Set(Some(email)),
+        full_name: Set(new.full_name.trim().to_owned()),
+        role: Set(new.role.as_str().into()),
+        division: Set(new.division.map(|d| d.as_str().to_owned())),
+        partner_id: Set(None),
+        password_hash: Set(Some(password::hash(plain_password)?)),
+        client_id: Set(None),
+        client_secret_hash: Set(None),
+        is_active: Set(true),
+        token_version: Set(1),
+        version: Set(1),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|error| match ApiError::from(error) {
+        ApiError::Conflict { .. } => email_taken(),
+        other => other,
+    })
+}
+
+pub fn email_taken() -> ApiError {
+    ApiError::conflict(
+        "email_taken",
+        Text::fixed("Cette adresse e-mail est déjà utilisée.", "This e-mail address is already in use."),
+    )
+}

@@ -1,0 +1,154 @@
+//! The permission table: which role may do which action, and which action each operation needs.
+//!
+//! Handlers name their action in their signature (`_: Authorized<WriteDomains>`); the OpenAPI
+//! document, the README's table and the permission-matrix test all read `ROLE_TABLE` and
+//! `OPERATIONS`. A new route adds one line to `OPERATIONS` (and, for a new action, one to
+//! `ROLE_TABLE` and one to `actions!`).
+use super::roles::{Division, Role};
+
+/// Declares the actions: a variant of `Action` and a marker type for `Authorized<_>` each.
+macro_rules! actions {
+    ($($name:ident => $code:literal),* $(,)?) => {
+        /// Something a caller may be allowed to do.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action { $($name),* }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$name),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(Action::$name => $code),* }
+            }
+        }
+
+        $(
+            #[doc = concat!("Marker of the `", $code, "` action, for `Authorized<_>`.")]
+            pub struct $name;
+            impl ActionMarker for $name {
+                const ACTION: Action = Action::$name;
+            }
+        )*
+    };
+}
+
+/// Links a marker type to its action.
+pub trait ActionMarker {
+    const ACTION: Action;
+}
+
+actions! {
+    ReadOwnAccount => "account.read_own",
+    ReadDomains => "domains.read",
+    WriteDomains => "domains.write",
+    ManageUsers => "users.manage",
+}
+
+use Role::{Agent, Director, DivisionHead, Partner};
+
+/// Who may do what. Row rules (a division's own records) come on top: see `may_write_division`.
+pub const ROLE_TABLE: &[(Action, &[Role])] = &[
+    (Action::ReadOwnAccount, &[Director, DivisionHead, Agent, Partner]),
+    (Action::ReadDomains, &[Director, DivisionHead, Agent, Partner]),
+    (Action::WriteDomains, &[Director]),
+    (Action::ManageUsers, &[Director]),
+];
+
+/// The action each operation (by `operationId`) needs; `None` for public operations.
+pub const OPERATIONS: &[(&str, Option<Action>)] = &[
+    ("get_live", None),
+    ("get_ready", None),
+    ("list_vocabularies", Some(Action::ReadDomains)),
+    ("list_domains", Some(Action::ReadDomains)),
+    ("get_domain", Some(Action::ReadDomains)),
+    ("create_domain", Some(Action::WriteDomains)),
+    ("update_domain", Some(Action::WriteDomains)),
+    ("delete_domain", Some(Action::WriteDomains)),
+    ("login", None),
+    ("refresh_session", None),
+    ("issue_client_token", None),
+    ("logout", Some(Action::ReadOwnAccount)),
+    ("get_me", Some(Action::ReadOwnAccount)),
+    ("change_password", Some(Action::ReadOwnAccount)),
+    ("list_users", Some(Action::ManageUsers)),
+    ("create_user", Some(Action::ManageUsers)),
+    ("get_user", Some(Action::ManageUsers)),
+    ("update_user", Some(Action::ManageUsers)),
+    ("deactivate_user", Some(Action::ManageUsers)),
+    ("reset_user_password", Some(Action::ManageUsers)),
+    ("list_machine_accounts", Some(Action::ManageUsers)),
+    ("create_machine_account", Some(Action::ManageUsers)),
+    ("get_machine_account", Some(Action::ManageUsers)),
+    ("rotate_machine_secret", Some(Action::ManageUsers)),
+    ("deactivate_machine_account", Some(Action::ManageUsers)),
+];
+
+/// Whether `role` may do `action`.
+pub fn allows(role: Role, action: Action) -> bool {
+    ROLE_TABLE.iter().any(|(listed, roles)| *listed == action && roles.contains(&role))
+}
+
+/// The roles allowed to do `action`.
+pub fn roles_for(action: Action) -> &'static [Role] {
+    ROLE_TABLE.iter().find(|(listed, _)| *listed == action).map_or(&[], |(_, roles)| roles)
+}
+
+/// The action an operation needs: `Some(None)` for a public one, `None` for an unknown operation.
+pub fn operation_action(operation_id: &str) -> Option<Option<Action>> {
+    OPERATIONS.iter().find(|(id, _)| *id == operation_id).map(|(_, action)| *action)
+}
+
+/// Row rule: the director writes in every division; division heads and agents in their own.
+pub fn may_write_division(role: Role, own_division: Option<Division>, record_division: Division) -> bool {
+    match role {
+        Role::Director => true,
+        Role::DivisionHead | Role::Agent => own_division == Some(record_division),
+        Role::Partner => false,
+    }
+}
+
+/// The permission table as Markdown, for the README (a test keeps the two equal).
+pub fn markdown_table() -> String {
+    let mut table = String::from("| action | director | division_head | agent | partner |\n|---|---|---|---|---|\n");
+    for (action, roles) in ROLE_TABLE {
+        let cells: Vec<&str> = Role::ALL.iter().map(|role| if roles.contains(role) { "yes" } else { "—" }).collect();
+        table.push_str(&format!("| `{}` | {} |\n", action.code(), cells.join(" | ")));
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_row_in_the_role_table() {
+        for action in Action::ALL {
+            assert!(ROLE_TABLE.iter().any(|(listed, _)| listed == action), "{action:?} has no row");
+        }
+    }
+
+    #[test]
+    fn the_table_reads_as_the_issue_states() {
+        let cases = [
+            (Director, Action::WriteDomains, true),
+            (DivisionHead, Action::WriteDomains, false),
+            (Partner, Action::ReadDomains, true),
+            (Agent, Action::ManageUsers, false),
+            (Director, Action::ManageUsers, true),
+            (Partner, Action::ReadOwnAccount, true),
+        ];
+        for (role, action, expected) in cases {
+            assert_eq!(allows(role, action), expected, "{role:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn division_rows_are_written_by_their_own_staff_and_the_director() {
+        use Division::{DecentralizedCooperation as Dc, Twinning as Tw};
+        assert!(may_write_division(Director, None, Tw));
+        assert!(may_write_division(Agent, Some(Tw), Tw));
+        assert!(!may_write_division(Agent, Some(Dc), Tw));
+        assert!(!may_write_division(DivisionHead, None, Tw));
+        assert!(!may_write_division(Partner, None, Tw));
+    }
+}

@@ -1,0 +1,104 @@
+//! Bodies of the `/auth` routes.
+use chrono::{DateTime, Utc};
+use entity::account;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{Division, Role};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "directeur@djcd.bamako.ml", "password": "Bamako-Leipzig-1966!"}))]
+pub struct LoginRequest {
+    #[schema(format = "email", max_length = 254)]
+    pub email: String,
+    #[schema(format = "password", max_length = 1024)]
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "q2Xw9cV0mJ3tZr8bN1pL5sK7dF4gH6jY0aE2iU9oP3w"}))]
+pub struct RefreshRequest {
+    #[schema(max_length = 256)]
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "Bamako-Leipzig-1966!", "new_password": "Dakar-Angers-1974-Turin"}))]
+pub struct ChangePasswordRequest {
+    #[schema(format = "password", max_length = 1024)]
+    pub current_password: String,
+    /// 12 to 128 characters, not one of the most common passwords.
+    #[schema(format = "password", min_length = 12, max_length = 128)]
+    pub new_password: String,
+}
+
+/// OAuth 2.0 client-credentials request (RFC 6749 §4.4), as a form or as JSON.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"grant_type": "client_credentials", "client_id": "ptf-7f3a2c", "client_secret": "…"}))]
+pub struct ClientCredentialsRequest {
+    /// Must be `client_credentials`.
+    #[schema(example = "client_credentials")]
+    pub grant_type: String,
+    #[schema(max_length = 64)]
+    pub client_id: String,
+    #[schema(max_length = 256)]
+    pub client_secret: String,
+    /// Ignored: the scope is the partner bound to the account.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// An access token for a machine account (no refresh token: ask again with the credentials).
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "token_type": "Bearer", "expires_in": 900}))]
+pub struct ClientToken {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+/// The caller's account.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "kind": "person", "email": "agent@djcd.bamako.ml",
+    "full_name": "Awa Traoré", "role": "agent", "division": "twinning", "partner_id": null,
+    "is_active": true, "last_login_at": "2026-11-27T09:00:00Z", "created_at": "2026-11-01T09:00:00Z"
+}))]
+pub struct AccountResponse {
+    pub id: Uuid,
+    /// `person` or `machine`.
+    pub kind: String,
+    pub email: Option<String>,
+    pub full_name: String,
+    pub role: Role,
+    pub division: Option<Division>,
+    /// For machine accounts: the partner they act for.
+    pub partner_id: Option<Uuid>,
+    pub is_active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<account::Model> for AccountResponse {
+    fn from(model: account::Model) -> Self {
+        Self {
+            id: model.id,
+            kind: model.kind,
+            email: model.email,
+            full_name: model.full_name,
+            role: Role::parse(&model.role).unwrap_or(Role::Partner),
+            division: model.division.as_deref().and_then(Division::parse),
+            partner_id: model.partner_id,
+            is_active: model.is_active,
+            last_login_at: model.last_login_at,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Handlers of `/api/v1/auth`.
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
+use chrono::Utc;
+use entity::account;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use uuid::Uuid;
+
+use super::dto::{
+    AccountResponse, ChangePasswordRequest, ClientCredentialsRequest, ClientToken, LoginRequest, RefreshRequest,
+};
+use crate::{
+    accounts::{KIND_MACHINE, KIND_PERSON, normalize_email},
+    auth::{Authorized, password, policy::ReadOwnAccount, secrets},
+    error::ApiError,
+    http::extract::{ApiJson, parse_json},
+    i18n::Text,
+    sessions::{self, TokenPair},
+    state::AppState,
+    validate::Rules,
+};
+
+fn bad_credentials() -> ApiError {
+    ApiError::Unauthorized(Text::fixed(
+        "Adresse e-mail ou mot de passe incorrect.",
+        "Wrong e-mail address or password.",
+    ))
+}
+
+/// Sign in with an e-mail and a password
+///
+/// Returns a short-lived access token and a single-use refresh token. A wrong password and an
+/// unknown e-mail get the same 401 in about the same time. Attempts are throttled per account and
+/// per client address (429 with `Retry-After`).
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 401, description = "Wrong e-mail or password", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts; retry after `Retry-After` seconds", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[post("/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ApiJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
+    let email = normalize_email(&body.email);
+    let address = req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_default();
+    state.login_throttle.check(&email, &address).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    let account = account::Entity::find()
+        .filter(account::Column::Email.eq(email))
+        .filter(account::Column::Kind.eq(KIND_PERSON))
+        .one(&state.db)
+        .await?;
+    let password = body.password;
+    let stored =
+        account.as_ref().and_then(|a| a.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_owned());
+    // Argon2 is CPU-bound: keep it off the async workers.
+    let matches = web::block(move || password::verify(&password, &stored)).await.map_err(|e| anyhow::anyhow!(e))?;
+    let account = match account {
+        Some(account) if matches && account.is_active => account,
+        _ => return Err(bad_credentials()),
+    };
+    let txn = state.db.begin().await?;
+    let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
+    let mut seen: account::ActiveModel = account.into();
+    seen.last_login_at = Set(Some(Utc::now()));
+    seen.update(&txn).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Exchange a refresh token for a new pair
+///
+/// The refresh token is single use: the answer carries a new one. Presenting a token that was
+/// already used revokes every token of its session.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair", body = TokenPair),
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[post("/refresh")]
+pub async fn refresh_session(
+    state: web::Data<AppState>,
+    body: ApiJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    // Not in one transaction with the issue: a detected reuse must stay revoked though we refuse.
+    let (account, family) = sessions::consume(&state.db, &body.into_inner()?.refresh_token).await?;
+    let pair = sessions::issue_pair(&state.db, &state, &account, family).await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Sign out
+///
+/// Revokes the refresh tokens of the caller's session. The access token lapses at its expiry.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Signed out"))
+)]
+#[post("/logout")]
+pub async fn logout(caller: Authorized<ReadOwnAccount>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if let Some(family) = caller.session {
+        sessions::revoke_family(&state.db, family).await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's account
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The caller's account", body = AccountResponse))
+)]
+#[get("/me")]
+pub async fn get_me(caller: Authorized<ReadOwnAccount>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let account = account::Entity::find_by_id(caller.id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(AccountResponse::from(account)))
+}
+
+/// Change one's own password
+///
+/// Needs the current password. Every other session of the account ends; the answer carries a new
+/// pair for this one.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed; a new session", body = TokenPair),
+        (status = 401, description = "Wrong current password, or no valid token", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[put("/password")]
+pub async fn change_password(
+    caller: Authorized<ReadOwnAccount>,
+    state: web::Data<AppState>,
+    body: ApiJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
+    let account = account::Entity::find_by_id(caller.id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
+    let Some(stored) = account.password_hash.clone() else {
+        return Err(ApiError::Forbidden);
+    };
+    let current = body.current_password;
+    if !web::block(move || password::verify(&current, &stored)).await.map_err(|e| anyhow::anyhow!(e))? {
+        return Err(ApiError::Unauthorized(Text::fixed("Mot de passe actuel incorrect.", "Wrong current password.")));
+    }
+    let mut rules = Rules::default();
+    password::check_new(&mut rules, "new_password", &body.new_password);
+    rules.finish()?;
+    let new_password = body.new_password;
+    let new_hash = web::block(move || password::hash(&new_password)).await.map_err(|e| anyhow::anyhow!(e))??;
+    let txn = state.db.begin().await?;
+    sessions::revoke_account(&txn, account.id).await?;
+    let mut change: account::ActiveModel = account.clone().into();
+    change.password_hash = Set(Some(new_hash));
+    change.token_version = Set(account.token_version + 1);
+    change.updated_at = Set(Utc::now());
+    let account = change.update(&txn).await?;
+    let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Get a token with client credentials (partner systems)
+///
+/// OAuth 2.0 client-credentials grant, as `application/x-www-form-urlencoded` or JSON. The token's
+/// role is `partner`, bound to the machine account's partner.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body(content(
+        (ClientCredentialsRequest = "application/x-www-form-urlencoded"),
+        (ClientCredentialsRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "An access token", body = ClientToken),
+        (status = 401, description = "Unknown client or wrong secret", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts; retry after `Retry-After` seconds", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[post("/token")]
+pub async fn issue_client_token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let request: ClientCredentialsRequest = match essence.as_str() {
+        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(&body).map_err(|error| {
+            ApiError::bad_request(Text::new(format!("Formulaire invalide : {error}"), format!("Invalid form: {error}")))
+        })?,
+        "application/json" => parse_json(&body)?,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/x-www-form-urlencoded or application/json",
+            });
+        }
+    };
+    if request.grant_type != "client_credentials" {
+        return Err(ApiError::invalid(
+            "grant_type",
+            "unsupported_grant_type",
+            Text::fixed("Seul client_credentials est pris en charge.", "Only client_credentials is supported."),
+        ));
+    }
+    let address = req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_default();
+    state
+        .login_throttle
+        .check(&format!("client:{}", request.client_id), &address)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    let account = account::Entity::find()
+        .filter(account::Column::ClientId.eq(request.client_id))
+        .filter(account::Column::Kind.eq(KIND_MACHINE))
+        .one(&state.db)
+        .await?
+        .filter(|account| account.is_active);
+    let presented = secrets::hash_secret(&request.client_secret);
+    let account = match account {
+        Some(account)
+            if account.client_secret_hash.as_deref().is_some_and(|stored| secrets::same_hash(stored, &presented)) =>
+        {
+            account
+        }
+        _ => {
+            return Err(ApiError::Unauthorized(Text::fixed(
+                "Identifiant client ou secret incorrect.",
+                "Wrong client id or secret.",
+            )));
+        }
+    };
+    let token = sessions::access_token(&state, &account, None)?;
+    Ok(HttpResponse::Ok().json(ClientToken {
+        access_token: token,
+        token_type: "Bearer".into(),
+        expires_in: state.keys.access_ttl_secs,
+    }))
+}

@@ -1,0 +1,293 @@
+//! Handlers of `/api/v1/users` (people).
+use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
+use chrono::Utc;
+use entity::account;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::dto::{AccountList, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
+use crate::{
+    accounts::{self, KIND_PERSON, NewPerson},
+    auth::{Authorized, Role, password, policy::ManageUsers, secrets},
+    error::ApiError,
+    http::{
+        concurrency::{IfMatch, etag},
+        extract::ApiJson,
+        pagination::{decode_cursor, page_limit, split_page},
+    },
+    i18n::Text,
+    routes::auth::dto::AccountResponse,
+    sessions,
+    state::AppState,
+    validate::{Rules, check_text},
+};
+
+/// Lists accounts of `kind` with the filters of `query`, oldest first, one page.
+pub async fn list_accounts(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    query: &ListAccountsQuery,
+) -> Result<AccountList, ApiError> {
+    let limit = page_limit(query.limit)?;
+    let mut select = account::Entity::find().filter(account::Column::Kind.eq(kind));
+    if let Some(role) = query.role {
+        select = select.filter(account::Column::Role.eq(role.as_str()));
+    }
+    if let Some(division) = query.division {
+        select = select.filter(account::Column::Division.eq(division.as_str()));
+    }
+    if let Some(active) = query.active {
+        select = select.filter(account::Column::IsActive.eq(active));
+    }
+    if let Some(after) = decode_cursor::<Uuid>(query.cursor.as_deref())? {
+        select = select.filter(account::Column::Id.gt(after));
+    }
+    let rows = select.order_by_asc(account::Column::Id).limit(limit + 1).all(db).await?;
+    let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
+    Ok(AccountList { items: rows.into_iter().map(AccountResponse::from).collect(), next_cursor })
+}
+
+/// Finds an account of `kind` by id (404 otherwise).
+pub async fn find_account(db: &impl ConnectionTrait, kind: &str, id: Uuid) -> Result<account::Model, ApiError> {
+    account::Entity::find_by_id(id).filter(account::Column::Kind.eq(kind)).one(db).await?.ok_or(ApiError::NotFound)
+}
+
+/// Saves `change` only if the account is still at `read_version`; bumps the version, and the token
+/// version when `void_tokens`, ending the account's sessions.
+pub async fn save_account(
+    db: &impl ConnectionTrait,
+    current: &account::Model,
+    mut change: account::ActiveModel,
+    void_tokens: bool,
+) -> Result<account::Model, ApiError> {
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    if void_tokens {
+        change.token_version = Set(current.token_version + 1);
+        sessions::revoke_account(db, current.id).await?;
+    }
+    let result = account::Entity::update_many()
+        .set(change)
+        .filter(account::Column::Id.eq(current.id))
+        .filter(account::Column::Version.eq(current.version))
+        .exec(db)
+        .await?;
+    let saved = account::Entity::find_by_id(current.id).one(db).await?.ok_or(ApiError::NotFound)?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::PreconditionFailed { current_etag: etag(saved.version) });
+    }
+    Ok(saved)
+}
+
+fn with_etag(status: actix_web::http::StatusCode, model: &account::Model) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::ETAG, etag(model.version)));
+    response
+}
+
+/// List the DJCD's people
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(ListAccountsQuery),
+    responses((status = 200, description = "A page of accounts", body = AccountList))
+)]
+#[get("")]
+pub async fn list_users(
+    _caller: Authorized<ManageUsers>,
+    state: web::Data<AppState>,
+    query: web::Query<ListAccountsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(list_accounts(&state.db, KIND_PERSON, &query).await?))
+}
+
+/// Create a person's account
+///
+/// Without `password`, a temporary one is generated and returned once in the answer.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created", body = AccountWithPassword, headers(("Location" = String, description = "The new account"))),
+        (status = 409, description = "The e-mail is taken", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_user(
+    _caller: Authorized<ManageUsers>,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
+    let (password, temporary) = match body.password {
+        Some(password) => (password, None),
+        None => {
+            let generated = secrets::random_secret()?;
+            (generated.clone(), Some(generated))
+        }
+    };
+    let new = NewPerson { email: body.email, full_name: body.full_name, role: body.role, division: body.division };
+    let account = accounts::create_person(&state.db, new, &password).await?;
+    Ok(with_etag(actix_web::http::StatusCode::CREATED, &account)
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", account.id)))
+        .json(AccountWithPassword { account: account.into(), temporary_password: temporary }))
+}
+
+/// Read a person's account
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The account's id")),
+    responses((status = 200, description = "The account", body = AccountResponse, headers(("ETag" = String, description = "Its version"))))
+)]
+#[get("/{id}")]
+pub async fn get_user(
+    _caller: Authorized<ManageUsers>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let account = find_account(&state.db, KIND_PERSON, *id).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, &account).json(AccountResponse::from(account)))
+}
+
+/// Change a person's name, role, division or activity
+///
+/// Needs `If-Match`. A change of role, division or activity ends the account's sessions at once.
+/// The last active director cannot be demoted or deactivated (409).
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The account's id")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, description = "Updated", body = AccountResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "It would leave no active director", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_user(
+    _caller: Authorized<ManageUsers>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: ApiJson<UpdateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner()?;
+    let txn = state.db.begin().await?;
+    let current = find_account(&txn, KIND_PERSON, *id).await?;
+    if_match.check(current.version)?;
+    let current_role = Role::parse(&current.role).unwrap_or(Role::Agent);
+    let role = body.role.unwrap_or(current_role);
+    let division = match body.division {
+        Some(division) => division,
+        None if body.role.is_some() && !role.needs_division() => None,
+        None => current.division.as_deref().and_then(crate::auth::Division::parse),
+    };
+    let mut rules = Rules::default();
+    if let Some(name) = &body.full_name {
+        check_text(&mut rules, "full_name", name, 1, 200);
+    }
+    accounts::check_role(&mut rules, role, division);
+    rules.finish()?;
+    let active = body.is_active.unwrap_or(current.is_active);
+    if current_role == Role::Director && (role != Role::Director || !active) {
+        ensure_another_director(&txn, current.id).await?;
+    }
+    let void_tokens = role != current_role
+        || division.map(|d| d.as_str().to_owned()) != current.division
+        || active != current.is_active;
+    let mut change: account::ActiveModel = current.clone().into();
+    if let Some(name) = body.full_name {
+        change.full_name = Set(name.trim().to_owned());
+    }
+    change.role = Set(role.as_str().into());
+    change.division = Set(division.map(|d| d.as_str().to_owned()));
+    change.is_active = Set(active);
+    let saved = save_account(&txn, &current, change, void_tokens).await?;
+    txn.commit().await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, &saved).json(AccountResponse::from(saved)))
+}
+
+/// Deactivate a person's account
+///
+/// The account stays (history points at it) but can no longer sign in; its tokens stop working at
+/// once. Needs `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The account's id")),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 409, description = "It would leave no active director", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn deactivate_user(
+    _caller: Authorized<ManageUsers>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let txn = state.db.begin().await?;
+    let current = find_account(&txn, KIND_PERSON, *id).await?;
+    if_match.check(current.version)?;
+    if current.role == Role::Director.as_str() {
+        ensure_another_director(&txn, current.id).await?;
+    }
+    if current.is_active {
+        let mut change: account::ActiveModel = current.clone().into();
+        change.is_active = Set(false);
+        save_account(&txn, &current, change, true).await?;
+    }
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reset a person's password
+///
+/// Sets a new random password, returned once, and ends the account's sessions.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The account's id")),
+    responses((status = 200, description = "The new temporary password", body = AccountWithPassword))
+)]
+#[post("/{id}/password-reset")]
+pub async fn reset_user_password(
+    _caller: Authorized<ManageUsers>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let temporary = secrets::random_secret()?;
+    let for_hash = temporary.clone();
+    let hash = web::block(move || password::hash(&for_hash)).await.map_err(|e| anyhow::anyhow!(e))??;
+    let txn = state.db.begin().await?;
+    let current = find_account(&txn, KIND_PERSON, *id).await?;
+    let mut change: account::ActiveModel = current.clone().into();
+    change.password_hash = Set(Some(hash));
+    let saved = save_account(&txn, &current, change, true).await?;
+    txn.commit().await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, &saved)
+        .json(AccountWithPassword { account: saved.into(), temporary_password: Some(temporary) }))
+}
+
+/// Refuses a change that would leave the city without an active director.
+async fn ensure_another_director(db: &impl ConnectionTrait, except: Uuid) -> Result<(), ApiError> {
+    let others = account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Director.as_str()))
+        .filter(account::Column::IsActive.eq(true))
+        .filter(account::Column::Id.ne(except))
+        .count(db)
+        .await?;
+    if others == 0 {
+        return Err(ApiError::conflict(
+            "last_director",
+            Text::fixed("Il doit rester au moins un directeur actif.", "At least one active director must remain."),
+        ));
+    }
+    Ok(())
+}

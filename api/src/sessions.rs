@@ -1,0 +1,136 @@
+//! Sessions: an access token plus a rotating refresh token. A refresh token is single use;
+//! presenting one that was already used revokes its whole family (someone holds a copy).
+use chrono::Utc;
+use entity::{account, refresh_token};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Division, Role, secrets},
+    error::ApiError,
+    i18n::Text,
+    state::AppState,
+};
+
+/// A new session's tokens.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsImtpZCI6ImRldiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+    "token_type": "Bearer", "expires_in": 900,
+    "refresh_token": "q2Xw9cV0mJ3tZr8bN1pL5sK7dF4gH6jY0aE2iU9oP3w"
+}))]
+pub struct TokenPair {
+    /// A JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// An opaque, single-use token for `POST /api/v1/auth/refresh`.
+    pub refresh_token: String,
+}
+
+pub fn invalid_refresh_token() -> ApiError {
+    ApiError::Unauthorized(Text::fixed(
+        "Jeton de rafraîchissement invalide, expiré ou déjà utilisé.",
+        "The refresh token is invalid, expired or already used.",
+    ))
+}
+
+/// Issues an access token and a refresh token in `family` (a new family for a login).
+pub async fn issue_pair(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    account: &account::Model,
+    family: Uuid,
+) -> Result<TokenPair, ApiError> {
+    let refresh = secrets::random_secret()?;
+    let now = Utc::now();
+    let ttl = chrono::Duration::from_std(state.settings.auth.refresh_ttl).unwrap_or(chrono::Duration::days(30));
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        account_id: Set(account.id),
+        family_id: Set(family),
+        token_hash: Set(secrets::hash_secret(&refresh)),
+        created_at: Set(now),
+        expires_at: Set(now + ttl),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(TokenPair {
+        access_token: access_token(state, account, Some(family))?,
+        token_type: "Bearer".into(),
+        expires_in: state.keys.access_ttl_secs,
+        refresh_token: refresh,
+    })
+}
+
+/// An access token for `account`.
+pub fn access_token(state: &AppState, account: &account::Model, session: Option<Uuid>) -> Result<String, ApiError> {
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown role {}", account.role)))?;
+    let division = account.division.as_deref().and_then(Division::parse);
+    Ok(state.keys.issue(account.id, role, division, account.partner_id, account.token_version, session)?)
+}
+
+/// Marks every live token of `family` revoked.
+pub async fn revoke_family(db: &impl ConnectionTrait, family: Uuid) -> Result<(), ApiError> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Utc::now().into())
+        .filter(refresh_token::Column::FamilyId.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks every live token of an account revoked (deactivation, password change or reset).
+pub async fn revoke_account(db: &impl ConnectionTrait, account: Uuid) -> Result<(), ApiError> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Utc::now().into())
+        .filter(refresh_token::Column::AccountId.eq(account))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Consumes a refresh token and returns its account and family. A token already used revokes its
+/// family and is refused; so is an expired or revoked one.
+pub async fn consume(db: &impl ConnectionTrait, presented: &str) -> Result<(account::Model, Uuid), ApiError> {
+    let hash = secrets::hash_secret(presented);
+    let token = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(hash))
+        .one(db)
+        .await?
+        .ok_or_else(invalid_refresh_token)?;
+    if token.used_at.is_some() || token.revoked_at.is_some() {
+        revoke_family(db, token.family_id).await?;
+        tracing::warn!(family = %token.family_id, "refresh token reused: family revoked");
+        return Err(invalid_refresh_token());
+    }
+    if token.expires_at <= Utc::now() {
+        return Err(invalid_refresh_token());
+    }
+    // Conditional on `used_at IS NULL`: of two concurrent uses, only one can win.
+    let marked = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Utc::now().into())
+        .filter(refresh_token::Column::Id.eq(token.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if marked.rows_affected == 0 {
+        revoke_family(db, token.family_id).await?;
+        return Err(invalid_refresh_token());
+    }
+    let account = account::Entity::find_by_id(token.account_id)
+        .one(db)
+        .await?
+        .filter(|account| account.is_active)
+        .ok_or_else(invalid_refresh_token)?;
+    Ok((account, token.family_id))
+}

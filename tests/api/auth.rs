@@ -1,0 +1,313 @@
+//! Sign-in, sessions, client credentials and forged tokens.
+use std::time::{Duration, Instant};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{
+    DIRECTOR_EMAIL, DIRECTOR_PASSWORD, STAFF_PASSWORD, TestApp, expect_problem, read, spawn_apps, spawn_apps_with,
+};
+
+async fn me(app: &TestApp, token: &str) -> (u16, Value) {
+    let (status, _, body) =
+        read(app.request_as(Some(token), Method::GET, "/api/v1/auth/me").send().await.unwrap()).await;
+    (status, body)
+}
+
+async fn refresh(app: &TestApp, refresh_token: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = read(response).await;
+    (status, body)
+}
+
+async fn try_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn login_returns_a_bearer_pair_and_the_token_reads_the_callers_account() {
+    for app in spawn_apps().await {
+        let response = try_login(&app, DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "secrets are never cached");
+        let (status, _, pair) = read(response).await;
+        assert_eq!(status, 200);
+        assert_eq!(pair["token_type"], "Bearer");
+        assert_eq!(pair["expires_in"], 900);
+        assert!(pair["refresh_token"].as_str().is_some_and(|t| t.len() >= 40));
+        let (status, account) = me(&app, pair["access_token"].as_str().unwrap()).await;
+        assert_eq!(
+            (status, account["email"].as_str(), account["role"].as_str()),
+            (200, Some(DIRECTOR_EMAIL), Some("director"))
+        );
+        assert!(account.get("password_hash").is_none(), "never returned");
+        assert_eq!(app.count_rows("account", "last_login_at IS NOT NULL").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_401_in_about_the_same_time() {
+    for app in spawn_apps().await {
+        let mut timings = [Vec::new(), Vec::new()];
+        let mut bodies = Vec::new();
+        for _ in 0..3 {
+            for (slot, email) in [DIRECTOR_EMAIL, "nobody@djcd.test"].into_iter().enumerate() {
+                let started = Instant::now();
+                let response = try_login(&app, email, "Wrong-Password-123").await;
+                timings[slot].push(started.elapsed());
+                let body = expect_problem(response, 401, email).await;
+                bodies.push((body["title"].clone(), body["detail"].clone()));
+            }
+        }
+        assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]), "same problem: {bodies:?}");
+        let median = |times: &mut Vec<Duration>| {
+            times.sort();
+            times[1].as_secs_f64()
+        };
+        let (wrong, unknown) = (median(&mut timings[0]), median(&mut timings[1]));
+        assert!(wrong / unknown < 3.0 && unknown / wrong < 3.0, "wrong password {wrong}s vs unknown e-mail {unknown}s");
+    }
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family() {
+    for app in spawn_apps().await {
+        let first = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+        let first_refresh = first["refresh_token"].as_str().unwrap();
+        let (status, second) = refresh(&app, first_refresh).await;
+        assert_eq!(status, 200, "{second}");
+        assert_ne!(second["refresh_token"], first["refresh_token"]);
+        let (status, _) = me(&app, second["access_token"].as_str().unwrap()).await;
+        assert_eq!(status, 200);
+        // The first token again: someone holds a copy. Both it and its successor die.
+        let (status, _) = refresh(&app, first_refresh).await;
+        assert_eq!(status, 401, "{}: reuse refused", app.backend);
+        let (status, _) = refresh(&app, second["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, 401, "{}: the family is revoked", app.backend);
+        assert_eq!(
+            app.count_rows("refresh_token", "revoked_at IS NULL AND used_at IS NULL").await,
+            1,
+            "only the test app's own session is live"
+        );
+        let stored = app.count_rows("refresh_token", &format!("token_hash = '{first_refresh}'")).await;
+        assert_eq!(stored, 0, "refresh tokens are stored only as hashes");
+    }
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_refresh_tokens() {
+    for app in spawn_apps().await {
+        let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+        let response =
+            app.request_as(pair["access_token"].as_str(), Method::POST, "/api/v1/auth/logout").send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 204);
+        let (status, _) = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, 401);
+        let response = app.request_as(None, Method::POST, "/api/v1/auth/logout").send().await.unwrap();
+        expect_problem(response, 401, "logout without a token").await;
+    }
+}
+
+#[tokio::test]
+async fn a_deactivated_account_is_refused_at_its_next_request() {
+    for app in spawn_apps().await {
+        let email = format!("agent-{}@djcd.test", app.backend);
+        let id = app.create_user(&email, "agent", Some("twinning")).await;
+        let pair = app.login(&email, STAFF_PASSWORD).await;
+        let token = pair["access_token"].as_str().unwrap();
+        assert_eq!(me(&app, token).await.0, 200);
+        let etag = app.get(&format!("/api/v1/users/{id}")).await.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(app.delete(&format!("/api/v1/users/{id}"), Some(&etag)).await.status().as_u16(), 204);
+        assert_eq!(me(&app, token).await.0, 401, "{}: the token dies with the account", app.backend);
+        assert_eq!(refresh(&app, pair["refresh_token"].as_str().unwrap()).await.0, 401);
+        expect_problem(try_login(&app, &email, STAFF_PASSWORD).await, 401, "login of a deactivated account").await;
+        assert_eq!(
+            app.count_rows("account", &format!("email = '{email}' AND is_active = false")).await,
+            1,
+            "kept, not deleted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn login_is_throttled_per_account_with_retry_after_and_other_accounts_are_untouched() {
+    let apps = spawn_apps_with(|settings| settings.auth.login_attempts_per_account = 3).await;
+    for app in apps {
+        // The harness already signed the director in once.
+        for _ in 0..2 {
+            expect_problem(try_login(&app, DIRECTOR_EMAIL, "Wrong-Password-123").await, 401, "wrong password").await;
+        }
+        let response = try_login(&app, DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=20).contains(&retry_after), "{retry_after}");
+        expect_problem(response, 429, "over the allowance, even with the right password").await;
+        expect_problem(try_login(&app, "someone-else@djcd.test", "Wrong-Password-123").await, 401, "another account")
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn the_password_can_be_changed_with_the_current_one_and_must_be_strong() {
+    for app in spawn_apps().await {
+        let email = format!("head-{}@djcd.test", app.backend);
+        app.create_user(&email, "division_head", Some("twinning")).await;
+        let pair = app.login(&email, STAFF_PASSWORD).await;
+        let token = pair["access_token"].as_str();
+        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        let send = |body: Value| app.request_as(token, Method::PUT, "/api/v1/auth/password").json(&body).send();
+        expect_problem(send(change("Wrong-Password-123", "Segou-Mopti-Kayes-1")).await.unwrap(), 401, "wrong current")
+            .await;
+        let weak = expect_problem(send(change(STAFF_PASSWORD, "password1234")).await.unwrap(), 422, "common").await;
+        assert_eq!(weak["errors"][0]["code"], "too_common");
+        let (status, _, new_pair) = read(send(change(STAFF_PASSWORD, "Segou-Mopti-Kayes-1")).await.unwrap()).await;
+        assert_eq!(status, 200);
+        assert_eq!(me(&app, token.unwrap()).await.0, 401, "old sessions end");
+        assert_eq!(me(&app, new_pair["access_token"].as_str().unwrap()).await.0, 200);
+        expect_problem(try_login(&app, &email, STAFF_PASSWORD).await, 401, "old password").await;
+        app.login(&email, "Segou-Mopti-Kayes-1").await;
+    }
+}
+
+#[tokio::test]
+async fn machine_accounts_sign_in_by_client_credentials_as_form_or_json() {
+    for app in spawn_apps().await {
+        let partner = uuid::Uuid::now_v7().to_string();
+        let (client_id, secret) = app.create_machine(&partner).await;
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id.as_str()),
+            ("client_secret", secret.as_str()),
+        ];
+        let (status, _, token) =
+            read(app.client.post(app.url("/api/v1/auth/token")).form(&form).send().await.unwrap()).await;
+        assert_eq!((status, token["token_type"].as_str()), (200, Some("Bearer")), "{token}");
+        let (status, account) = me(&app, token["access_token"].as_str().unwrap()).await;
+        assert_eq!(
+            (status, account["role"].as_str(), account["partner_id"].as_str()),
+            (200, Some("partner"), Some(partner.as_str()))
+        );
+        let json_body = json!({"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret});
+        let (status, _, _) =
+            read(app.client.post(app.url("/api/v1/auth/token")).json(&json_body).send().await.unwrap()).await;
+        assert_eq!(status, 200);
+        let wrong =
+            [("grant_type", "client_credentials"), ("client_id", client_id.as_str()), ("client_secret", "nope")];
+        expect_problem(
+            app.client.post(app.url("/api/v1/auth/token")).form(&wrong).send().await.unwrap(),
+            401,
+            "wrong secret",
+        )
+        .await;
+        let password_grant =
+            [("grant_type", "password"), ("client_id", client_id.as_str()), ("client_secret", secret.as_str())];
+        expect_problem(
+            app.client.post(app.url("/api/v1/auth/token")).form(&password_grant).send().await.unwrap(),
+            422,
+            "grant",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn rotating_a_machine_secret_voids_the_old_secret_and_its_tokens() {
+    for app in spawn_apps().await {
+        let (client_id, secret) = app.create_machine(&uuid::Uuid::now_v7().to_string()).await;
+        let form = |secret: &str| {
+            vec![
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_id", client_id.clone()),
+                ("client_secret", secret.to_owned()),
+            ]
+        };
+        let (_, _, token) =
+            read(app.client.post(app.url("/api/v1/auth/token")).form(&form(&secret)).send().await.unwrap()).await;
+        let (_, _, list) = read(app.get("/api/v1/machine-accounts").await).await;
+        let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let (status, _, rotated) =
+            read(app.request(Method::POST, &format!("/api/v1/machine-accounts/{id}/secret")).send().await.unwrap())
+                .await;
+        assert_eq!(status, 200);
+        let new_secret = rotated["client_secret"].as_str().unwrap();
+        assert_ne!(new_secret, secret);
+        assert_eq!(me(&app, token["access_token"].as_str().unwrap()).await.0, 401, "old tokens die");
+        expect_problem(
+            app.client.post(app.url("/api/v1/auth/token")).form(&form(&secret)).send().await.unwrap(),
+            401,
+            "old secret",
+        )
+        .await;
+        let (status, _, _) =
+            read(app.client.post(app.url("/api/v1/auth/token")).form(&form(new_secret)).send().await.unwrap()).await;
+        assert_eq!(status, 200);
+    }
+}
+
+fn forge(header: &Header, claims: &Value, key: &[u8]) -> String {
+    encode(header, claims, &EncodingKey::from_secret(key)).unwrap()
+}
+
+#[tokio::test]
+async fn forged_tampered_and_expired_tokens_are_all_401() {
+    for app in spawn_apps().await {
+        let (_, account) = me(&app, &app.token).await;
+        let now = chrono::Utc::now().timestamp();
+        let claims = json!({
+            "iss": "djcd-api", "aud": "djcd", "sub": account["id"], "exp": now + 600, "nbf": now, "iat": now,
+            "jti": uuid::Uuid::now_v7(), "role": "director", "tv": 1
+        });
+        let dev_key = api::config::DEVELOPMENT_JWT_KEY.as_bytes();
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("dev".into());
+        let genuine = forge(&header, &claims, dev_key);
+        assert_eq!(me(&app, &genuine).await.0, 200, "the forging kit makes valid tokens");
+
+        let with = |key: &str, value: Value| {
+            let mut claims = claims.clone();
+            claims[key] = value;
+            forge(&header, &claims, dev_key)
+        };
+        let parts: Vec<&str> = genuine.split('.').collect();
+        let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT","kid":"dev"}"#);
+        let mut tampered_claims = claims.clone();
+        tampered_claims["role"] = json!("director");
+        tampered_claims["sub"] = json!(uuid::Uuid::now_v7());
+        let tampered_payload = URL_SAFE_NO_PAD.encode(tampered_claims.to_string());
+        let cases = [
+            ("alg none", format!("{none_header}.{}.", parts[1])),
+            ("another key", forge(&header, &claims, b"another-key-another-key-another-key!!")),
+            ("expired", with("exp", json!(now - 3600))),
+            ("not yet valid", with("nbf", json!(now + 3600))),
+            ("wrong audience", with("aud", json!("someone-else"))),
+            ("wrong issuer", with("iss", json!("evil"))),
+            ("tampered payload", format!("{}.{tampered_payload}.{}", parts[0], parts[2])),
+            ("removed signature", format!("{}.{}.", parts[0], parts[1])),
+            ("old token version", with("tv", json!(0))),
+            ("garbage", "not.a.token".to_owned()),
+        ];
+        for (name, token) in cases {
+            let response = app.request_as(Some(&token), Method::GET, "/api/v1/auth/me").send().await.unwrap();
+            assert!(response.headers().contains_key("www-authenticate"), "{name}");
+            expect_problem(response, 401, &format!("{}: {name}", app.backend)).await;
+        }
+        let mut unknown_kid = header.clone();
+        unknown_kid.kid = Some("other".into());
+        let response = app
+            .request_as(Some(&forge(&unknown_kid, &claims, dev_key)), Method::GET, "/api/v1/auth/me")
+            .send()
+            .await
+            .unwrap();
+        expect_problem(response, 401, "unknown kid").await;
+    }
+}
