@@ -27,7 +27,7 @@ free_port() {
 as_pg_user() {
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --create-home postgres
-    su postgres -s /bin/bash -c "$*"
+    (cd / && su postgres -s /bin/bash -c "$*")
   else
     bash -c "$*"
   fi

@@ -311,3 +311,31 @@ async fn forged_tampered_and_expired_tokens_are_all_401() {
         expect_problem(response, 401, "unknown kid").await;
     }
 }
+
+#[tokio::test]
+async fn a_deactivated_machine_account_can_no_longer_get_or_use_tokens() {
+    for app in spawn_apps().await {
+        let (client_id, secret) = app.create_machine(&uuid::Uuid::now_v7().to_string()).await;
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id.as_str()),
+            ("client_secret", secret.as_str()),
+        ];
+        let (_, _, token) =
+            read(app.client.post(app.url("/api/v1/auth/token")).form(&form).send().await.unwrap()).await;
+        let (_, _, list) = read(app.get("/api/v1/machine-accounts?active=true").await).await;
+        let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/machine-accounts/{id}");
+        let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(app.delete(&path, Some(&etag)).await.status().as_u16(), 204);
+        assert_eq!(me(&app, token["access_token"].as_str().unwrap()).await.0, 401, "{}", app.backend);
+        expect_problem(
+            app.client.post(app.url("/api/v1/auth/token")).form(&form).send().await.unwrap(),
+            401,
+            "deactivated",
+        )
+        .await;
+        let (_, _, account) = read(app.get(&path).await).await;
+        assert_eq!(account["is_active"], false, "kept, not deleted");
+    }
+}
