@@ -30,6 +30,9 @@ use crate::{
         (name = "vocabularies", description = "Every code list of the API with French and English labels. / Toutes les listes de codes de l'API, libellés en français et en anglais."),
         (name = "auth", description = "Sign-in for the DJCD's staff (e-mail and password, rotating refresh tokens) and for partners' systems (OAuth 2.0 client credentials). / Connexion du personnel et des systèmes partenaires."),
         (name = "users", description = "The DJCD's people (director, division heads, agents) and partners' machine accounts, managed by the director. / Les comptes du personnel et des systèmes partenaires."),
+        (name = "partners", description = "The organisations the city works with: partner cities, networks of local governments (AIMF, METROPOLIS, UCLG Africa…), technical and financial partners (PTF: donors and development agencies), NGOs, State services. / Les partenaires de la ville : villes, réseaux, PTF, ONG, services de l'État."),
+        (name = "agreements", description = "Twinnings (jumelages), decentralized-cooperation conventions (coopération décentralisée), network memberships, memoranda and financing agreements, with the life of their status: in gestation, active, dormant, suspended, ended. / Jumelages, conventions, adhésions et leur statut."),
+        (name = "audit", description = "Who changed what, when, in which request, with the values before and after. / Le journal des modifications."),
         (name = "domains", description = "The domains of cooperation (formation, santé, hydraulique, voirie…) that partners, agreements and projects are tagged with. / Les domaines de coopération."),
     )
 )]

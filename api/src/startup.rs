@@ -22,6 +22,7 @@ use crate::{
     error::ApiError,
     http::{
         extract::{BodyLimit, path_config, query_config},
+        idempotency::idempotency,
         middleware::{default_cache_control, problem_details, request_id_and_log},
     },
     openapi, routes,
@@ -46,6 +47,12 @@ impl Application {
         })?;
         db::migrate(&db).await.map_err(|error| anyhow::anyhow!("cannot apply the migrations: {error}"))?;
         crate::auth::bootstrap::ensure_director(&db, &settings.auth).await?;
+        if crate::seed::load_portfolio(&db)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot load the seed portfolio: {error}"))?
+        {
+            tracing::info!("seed portfolio loaded");
+        }
         let listener = TcpListener::bind(settings.bind_addr)
             .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
@@ -110,6 +117,7 @@ fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Setting
         app.service(SwaggerUi::new("/swagger-ui/{_:.*}").external_url_unchecked(OPENAPI_PATH, document.clone()))
             .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
             .default_service(web::to(unknown_route))
+            .wrap(from_fn(idempotency))
             .wrap(cors(&cors_origins))
             .wrap(from_fn(default_cache_control))
             .wrap(from_fn(problem_details))

@@ -25,4 +25,44 @@ pub const FIXED: &[FixedList] = &[
             ("decentralized_cooperation", "Division Coopération Décentralisée", "Decentralized cooperation division"),
         ],
     },
+    FixedList {
+        name: "partner_kind",
+        entries: &[
+            ("city", "Collectivité territoriale (ville)", "Local government (city)"),
+            ("local_government_network", "Réseau de collectivités locales", "Network of local governments"),
+            (
+                "technical_financial_partner",
+                "Partenaire technique et financier (PTF)",
+                "Technical and financial partner",
+            ),
+            ("international_organization", "Organisation internationale", "International organisation"),
+            ("ngo", "ONG", "NGO"),
+            ("state_service", "Service déconcentré de l'État", "Deconcentrated State service"),
+            ("private", "Secteur privé", "Private sector"),
+        ],
+    },
+    FixedList {
+        name: "agreement_kind",
+        entries: &[
+            ("twinning", "Jumelage", "Twinning"),
+            (
+                "cooperation_convention",
+                "Convention de coopération décentralisée",
+                "Decentralized-cooperation convention",
+            ),
+            ("network_membership", "Adhésion à un réseau", "Network membership"),
+            ("memorandum_of_understanding", "Protocole d'entente", "Memorandum of understanding"),
+            ("financing_agreement", "Convention de financement", "Financing agreement"),
+        ],
+    },
+    FixedList {
+        name: "agreement_status",
+        entries: &[
+            ("in_gestation", "En gestation", "In gestation"),
+            ("active", "Active", "Active"),
+            ("dormant", "En sommeil", "Dormant"),
+            ("suspended", "Suspendue", "Suspended"),
+            ("ended", "Terminée", "Ended"),
+        ],
+    },
 ];

@@ -1,3 +1,12 @@
 pub use super::account::Entity as Account;
+pub use super::agreement::Entity as Agreement;
+pub use super::agreement_domain::Entity as AgreementDomain;
+pub use super::agreement_party::Entity as AgreementParty;
+pub use super::agreement_status_change::Entity as AgreementStatusChange;
+pub use super::audit_event::Entity as AuditEvent;
 pub use super::domain_tag::Entity as DomainTag;
+pub use super::idempotency_key::Entity as IdempotencyKey;
+pub use super::partner::Entity as Partner;
+pub use super::partner_domain::Entity as PartnerDomain;
 pub use super::refresh_token::Entity as RefreshToken;
+pub use super::seed_run::Entity as SeedRun;

@@ -2,7 +2,10 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_domain_tag;
-mod m20261127_000002_create_accounts;
+mod m20261127_000002_create_partners;
+mod m20261127_000003_create_accounts;
+mod m20261127_000004_create_agreements;
+mod m20261127_000005_create_audit_and_idempotency;
 
 pub struct Migrator;
 
@@ -11,7 +14,10 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261127_000001_create_domain_tag::Migration),
-            Box::new(m20261127_000002_create_accounts::Migration),
+            Box::new(m20261127_000002_create_partners::Migration),
+            Box::new(m20261127_000003_create_accounts::Migration),
+            Box::new(m20261127_000004_create_agreements::Migration),
+            Box::new(m20261127_000005_create_audit_and_idempotency::Migration),
         ]
     }
 }

@@ -182,7 +182,7 @@ async fn the_password_can_be_changed_with_the_current_one_and_must_be_strong() {
 #[tokio::test]
 async fn machine_accounts_sign_in_by_client_credentials_as_form_or_json() {
     for app in spawn_apps().await {
-        let partner = uuid::Uuid::now_v7().to_string();
+        let partner = app.seeded_partner("Angers").await;
         let (client_id, secret) = app.create_machine(&partner).await;
         let form = [
             ("grant_type", "client_credentials"),
@@ -223,7 +223,7 @@ async fn machine_accounts_sign_in_by_client_credentials_as_form_or_json() {
 #[tokio::test]
 async fn rotating_a_machine_secret_voids_the_old_secret_and_its_tokens() {
     for app in spawn_apps().await {
-        let (client_id, secret) = app.create_machine(&uuid::Uuid::now_v7().to_string()).await;
+        let (client_id, secret) = app.create_machine(&app.seeded_partner("Dakar").await).await;
         let form = |secret: &str| {
             vec![
                 ("grant_type", "client_credentials".to_owned()),
@@ -315,7 +315,7 @@ async fn forged_tampered_and_expired_tokens_are_all_401() {
 #[tokio::test]
 async fn a_deactivated_machine_account_can_no_longer_get_or_use_tokens() {
     for app in spawn_apps().await {
-        let (client_id, secret) = app.create_machine(&uuid::Uuid::now_v7().to_string()).await;
+        let (client_id, secret) = app.create_machine(&app.seeded_partner("Dakar").await).await;
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", client_id.as_str()),

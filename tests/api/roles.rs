@@ -10,7 +10,7 @@ use tests::{read, spawn_apps};
 #[tokio::test]
 async fn every_route_answers_each_role_as_the_policy_table_says() {
     for app in spawn_apps().await {
-        let partner_id = uuid::Uuid::now_v7().to_string();
+        let partner_id = app.seeded_partner("Leipzig").await;
         let callers = [
             (None, None),
             (Some(Role::Director), Some(app.token_for("director", None).await)),

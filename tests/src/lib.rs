@@ -152,6 +152,21 @@ impl TestApp {
         self.login(&email, STAFF_PASSWORD).await["access_token"].as_str().expect("a token").to_owned()
     }
 
+    /// Creates a partner as the director and returns its id.
+    pub async fn create_partner(&self, name: &str, country: &str) -> String {
+        let body = serde_json::json!({"name": name, "kind": "city", "country": country});
+        let (status, _, created) = read(self.post_json("/api/v1/partners", &body).await).await;
+        assert_eq!(status, 201, "create partner {name}: {created}");
+        created["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// The id of a seeded partner, found by its name.
+    pub async fn seeded_partner(&self, name: &str) -> String {
+        let (status, _, page) = read(self.get(&format!("/api/v1/partners?q={name}&limit=1")).await).await;
+        assert_eq!(status, 200, "{page}");
+        page["items"][0]["id"].as_str().unwrap_or_else(|| panic!("no seeded partner {name}: {page}")).to_owned()
+    }
+
     /// Creates a machine account for `partner_id` and returns (client_id, client_secret).
     pub async fn create_machine(&self, partner_id: &str) -> (String, String) {
         let body = serde_json::json!({"partner_id": partner_id, "name": "Système partenaire"});

@@ -41,6 +41,13 @@ actions! {
     ReadDomains => "domains.read",
     WriteDomains => "domains.write",
     ManageUsers => "users.manage",
+    ReadPartners => "partners.read",
+    WritePartners => "partners.write",
+    ReadAgreements => "agreements.read",
+    WriteAgreements => "agreements.write",
+    MoveAgreements => "agreements.status",
+    RestoreRecords => "records.restore",
+    ReadAudit => "audit.read",
 }
 
 use Role::{Agent, Director, DivisionHead, Partner};
@@ -51,6 +58,13 @@ pub const ROLE_TABLE: &[(Action, &[Role])] = &[
     (Action::ReadDomains, &[Director, DivisionHead, Agent, Partner]),
     (Action::WriteDomains, &[Director]),
     (Action::ManageUsers, &[Director]),
+    (Action::ReadPartners, &[Director, DivisionHead, Agent]),
+    (Action::WritePartners, &[Director, DivisionHead]),
+    (Action::ReadAgreements, &[Director, DivisionHead, Agent]),
+    (Action::WriteAgreements, &[Director, DivisionHead]),
+    (Action::MoveAgreements, &[Director, DivisionHead]),
+    (Action::RestoreRecords, &[Director]),
+    (Action::ReadAudit, &[Director, DivisionHead]),
 ];
 
 /// The action each operation (by `operationId`) needs; `None` for public operations.
@@ -80,6 +94,23 @@ pub const OPERATIONS: &[(&str, Option<Action>)] = &[
     ("get_machine_account", Some(Action::ManageUsers)),
     ("rotate_machine_secret", Some(Action::ManageUsers)),
     ("deactivate_machine_account", Some(Action::ManageUsers)),
+    ("list_partners", Some(Action::ReadPartners)),
+    ("get_partner", Some(Action::ReadPartners)),
+    ("partner_history", Some(Action::ReadPartners)),
+    ("create_partner", Some(Action::WritePartners)),
+    ("update_partner", Some(Action::WritePartners)),
+    ("archive_partner", Some(Action::WritePartners)),
+    ("restore_partner", Some(Action::RestoreRecords)),
+    ("list_agreements", Some(Action::ReadAgreements)),
+    ("get_agreement", Some(Action::ReadAgreements)),
+    ("agreement_history", Some(Action::ReadAgreements)),
+    ("list_agreement_status_changes", Some(Action::ReadAgreements)),
+    ("create_agreement", Some(Action::WriteAgreements)),
+    ("update_agreement", Some(Action::WriteAgreements)),
+    ("archive_agreement", Some(Action::WriteAgreements)),
+    ("restore_agreement", Some(Action::RestoreRecords)),
+    ("change_agreement_status", Some(Action::MoveAgreements)),
+    ("list_audit_events", Some(Action::ReadAudit)),
 ];
 
 /// Whether `role` may do `action`.

@@ -18,6 +18,11 @@ pub fn etag(version: i32) -> String {
 pub struct IfMatch(Option<String>);
 
 impl IfMatch {
+    /// Whether the client sent `If-Match` at all (for actions where it is optional).
+    pub fn is_present(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Checks the header against the record's current version: 428 when absent, 412 when it names
     /// another version (`*` matches any existing record).
     pub fn check(&self, current_version: i32) -> Result<(), ApiError> {

@@ -1,9 +1,12 @@
 //! One module per resource. `configure_v1` registers everything served under `/api/v1`.
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod agreements;
+pub mod audit;
 pub mod auth;
 pub mod domains;
 pub mod health;
+pub mod partners;
 pub mod users;
 pub mod vocabularies;
 
@@ -14,5 +17,11 @@ pub fn configure_all(cfg: &mut ServiceConfig) {
 
 /// Every resource of the API, relative to `/api/v1`.
 pub fn configure_v1(cfg: &mut ServiceConfig) {
-    cfg.configure(auth::routes).configure(users::routes).configure(domains::routes).configure(vocabularies::routes);
+    cfg.configure(auth::routes)
+        .configure(users::routes)
+        .configure(partners::routes)
+        .configure(agreements::routes)
+        .configure(audit::routes)
+        .configure(domains::routes)
+        .configure(vocabularies::routes);
 }

@@ -1,8 +1,61 @@
 //! Queries about domains that other resources need.
-use sea_orm::{ConnectionTrait, DbErr};
+use entity::{agreement, agreement_domain, domain_tag, partner, partner_domain};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, sea_query::Query,
+};
 
-/// How many live records name the domain `code`. Each resource that attaches domains adds its
-/// table here, so that a domain in use cannot be archived.
-pub async fn count_uses(_db: &impl ConnectionTrait, _code: &str) -> Result<u64, DbErr> {
-    Ok(0)
+use crate::{error::ApiError, i18n::Text};
+
+/// How many live (not archived) records name the domain `code`. Each resource that attaches
+/// domains adds its table here, so that a domain in use cannot be archived.
+pub async fn count_uses(db: &impl ConnectionTrait, code: &str) -> Result<u64, DbErr> {
+    let live_partners = Query::select()
+        .column(partner::Column::Id)
+        .from(partner::Entity)
+        .and_where(partner::Column::ArchivedAt.is_null())
+        .to_owned();
+    let partners = partner_domain::Entity::find()
+        .filter(partner_domain::Column::DomainCode.eq(code))
+        .filter(partner_domain::Column::PartnerId.in_subquery(live_partners))
+        .count(db)
+        .await?;
+    let live_agreements = Query::select()
+        .column(agreement::Column::Id)
+        .from(agreement::Entity)
+        .and_where(agreement::Column::ArchivedAt.is_null())
+        .to_owned();
+    let agreements = agreement_domain::Entity::find()
+        .filter(agreement_domain::Column::DomainCode.eq(code))
+        .filter(agreement_domain::Column::AgreementId.in_subquery(live_agreements))
+        .count(db)
+        .await?;
+    Ok(partners + agreements)
+}
+
+/// Checks that every code names a live domain (422 naming the field otherwise).
+pub async fn check_domains(db: &impl ConnectionTrait, field: &str, codes: &[String]) -> Result<(), ApiError> {
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<String> = domain_tag::Entity::find()
+        .select_only()
+        .column(domain_tag::Column::Code)
+        .filter(domain_tag::Column::Code.is_in(codes.to_vec()))
+        .filter(domain_tag::Column::ArchivedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let unknown: Vec<&String> = codes.iter().filter(|code| !known.contains(code)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let list = unknown.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+    Err(ApiError::invalid(
+        field,
+        "unknown_domain",
+        Text::new(
+            format!("Domaine(s) inconnu(s) ou archivé(s) : {list}."),
+            format!("Unknown or archived domain(s): {list}."),
+        ),
+    ))
 }

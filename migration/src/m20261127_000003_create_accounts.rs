@@ -27,6 +27,13 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("last_login_at"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_account_partner")
+                            .from("account", "partner_id")
+                            .to("partner", "id")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
                     .to_owned(),
             )
             .await?;

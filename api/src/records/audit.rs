@@ -1,0 +1,55 @@
+//! The audit trail. Every change writes who, when, which request, and the values before and after,
+//! through `record`, in the same transaction as the change: no change without its entry.
+use chrono::Utc;
+use entity::audit_event;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{auth::CurrentUser, error::ApiError, http::middleware::RequestId};
+
+/// Who is changing things, and in which request.
+#[derive(Clone, Debug)]
+pub struct ChangeContext {
+    pub actor: Option<Uuid>,
+    pub request_id: Option<String>,
+}
+
+impl ChangeContext {
+    pub fn new(user: &CurrentUser, request_id: &RequestId) -> Self {
+        Self { actor: Some(user.id), request_id: Some(request_id.0.clone()) }
+    }
+
+    /// Changes made by the server itself (seed data).
+    pub fn system() -> Self {
+        Self { actor: None, request_id: None }
+    }
+}
+
+/// Appends one entry to the audit trail. `before`/`after` are the record as the API shows it.
+pub async fn record<B: Serialize, A: Serialize>(
+    db: &impl ConnectionTrait,
+    context: &ChangeContext,
+    entity_type: &str,
+    entity_id: impl ToString,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), ApiError> {
+    let before = before.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
+    let after = after.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
+    audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        occurred_at: Set(Utc::now()),
+        actor_id: Set(context.actor),
+        request_id: Set(context.request_id.clone()),
+        entity_type: Set(entity_type.to_owned()),
+        entity_id: Set(entity_id.to_string()),
+        action: Set(action.to_owned()),
+        before: Set(before),
+        after: Set(after),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

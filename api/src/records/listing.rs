@@ -1,0 +1,163 @@
+//! Lists: sorting on a declared set of fields and keyset pagination on (sort value, id), so that
+//! paging through a list that grows never skips nor repeats a row. Unknown sort fields are a 400.
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
+};
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+use crate::{
+    error::{ApiError, FieldError},
+    http::pagination::{decode_cursor, encode_cursor},
+    i18n::Text,
+};
+
+/// How a sort value is carried in a cursor.
+#[derive(Clone, Copy, Debug)]
+pub enum SortKind {
+    Text,
+    Int,
+    Timestamp,
+}
+
+/// A field a list may be sorted by: its public name and the SQL expression it sorts on (non-null;
+/// wrap nullable columns in `COALESCE`).
+pub struct SortField {
+    pub name: &'static str,
+    pub expr: fn() -> SimpleExpr,
+    pub kind: SortKind,
+}
+
+/// The sort a request asked for: `name` ascending, `-name` descending.
+pub struct Sort<'a> {
+    pub field: &'a SortField,
+    pub descending: bool,
+}
+
+impl<'a> Sort<'a> {
+    pub fn parse(param: Option<&str>, fields: &'a [SortField], default: &str) -> Result<Self, ApiError> {
+        let text = param.unwrap_or(default);
+        let (name, descending) = match text.strip_prefix('-') {
+            Some(name) => (name, true),
+            None => (text, false),
+        };
+        let field = fields.iter().find(|field| field.name == name).ok_or_else(|| {
+            let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            ApiError::BadRequest(
+                Text::fixed("Tri inconnu.", "Unknown sort."),
+                vec![FieldError::new(
+                    "sort",
+                    "unknown_field",
+                    Text::new(
+                        format!("Champs de tri possibles : {} (préfixe - pour décroissant).", names.join(", ")),
+                        format!("Sort fields: {} (prefix - for descending).", names.join(", ")),
+                    ),
+                )],
+            )
+        })?;
+        Ok(Self { field, descending })
+    }
+}
+
+/// The position after the last row of a page: its sort value and id.
+type Cursor = (Json, Uuid);
+
+fn to_value(kind: SortKind, json: &Json) -> Option<Value> {
+    match kind {
+        SortKind::Text => json.as_str().map(|s| Value::from(s.to_owned())),
+        SortKind::Int => json.as_i64().map(Value::from),
+        SortKind::Timestamp => {
+            json.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| Value::from(t.with_timezone(&Utc)))
+        }
+    }
+}
+
+/// The JSON form of a row's sort value, for its cursor.
+pub enum SortValue {
+    Text(String),
+    Int(i64),
+    Timestamp(DateTime<Utc>),
+    Date(Option<NaiveDate>),
+}
+
+impl SortValue {
+    fn json(&self) -> Json {
+        match self {
+            SortValue::Text(text) => Json::from(text.clone()),
+            SortValue::Int(number) => Json::from(*number),
+            SortValue::Timestamp(time) => Json::from(time.to_rfc3339()),
+            SortValue::Date(date) => Json::from(date.map(|d| d.to_string()).unwrap_or_default()),
+        }
+    }
+}
+
+/// Orders `select` by the sort and the id, and starts after `cursor` when given. `limit + 1` rows
+/// are fetched so that `page` can tell whether another page follows.
+pub fn keyset<E: EntityTrait>(
+    select: Select<E>,
+    sort: &Sort,
+    id_column: E::Column,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Select<E>, ApiError> {
+    let order = if sort.descending { Order::Desc } else { Order::Asc };
+    let mut select = select;
+    if let Some((value, last_id)) = decode_cursor::<Cursor>(cursor)? {
+        let value = to_value(sort.field.kind, &value).ok_or_else(|| decode_cursor::<()>(Some("!")).unwrap_err())?;
+        let expr = (sort.field.expr)();
+        let id = Expr::col(id_column);
+        let same = Condition::all().add(ExprTrait::eq(expr.clone(), value.clone()));
+        let after = if sort.descending {
+            Condition::any().add(expr.lt(value)).add(same.add(id.lt(last_id)))
+        } else {
+            Condition::any().add(expr.gt(value)).add(same.add(id.gt(last_id)))
+        };
+        select = select.filter(after);
+    }
+    Ok(select.order_by((sort.field.expr)(), order.clone()).order_by(id_column, order).limit(limit + 1))
+}
+
+/// Splits fetched rows into the page and the cursor of the next one.
+pub fn page<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> (SortValue, Uuid)) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit);
+    let next = rows.last().map(|row| {
+        let (value, id) = key(row);
+        encode_cursor(&(value.json(), id))
+    });
+    (rows, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[SortField] = &[
+        SortField { name: "name", expr: || Expr::cust("name"), kind: SortKind::Text },
+        SortField { name: "created_at", expr: || Expr::cust("created_at"), kind: SortKind::Timestamp },
+    ];
+
+    #[test]
+    fn sorts_parse_with_direction_and_unknown_fields_are_refused() {
+        let sort = Sort::parse(Some("-created_at"), FIELDS, "name").unwrap();
+        assert_eq!((sort.field.name, sort.descending), ("created_at", true));
+        let sort = Sort::parse(None, FIELDS, "name").unwrap();
+        assert_eq!((sort.field.name, sort.descending), ("name", false));
+        assert!(matches!(Sort::parse(Some("password_hash"), FIELDS, "name"), Err(ApiError::BadRequest(..))));
+    }
+
+    #[test]
+    fn a_full_page_has_a_cursor_and_a_short_one_none() {
+        let id = Uuid::now_v7();
+        let (rows, next) = page(vec![1, 2, 3], 2, |_| (SortValue::Int(1), id));
+        assert_eq!(rows, vec![1, 2]);
+        assert!(next.is_some());
+        let (_, next) = page(vec![1], 2, |_| (SortValue::Int(1), id));
+        assert!(next.is_none());
+    }
+}

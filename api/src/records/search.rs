@@ -1,0 +1,46 @@
+//! Accent- and case-free search: records keep a normalised copy of their searchable text, and `q`
+//! is normalised the same way, so "fes" finds "Fès" identically on SQLite and PostgreSQL.
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// Lower-case, without diacritics, with runs of white space folded to one space.
+pub fn normalize(text: &str) -> String {
+    let stripped: String = text.nfd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
+    stripped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The searchable text of a record from its parts.
+pub fn search_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    normalize(&parts.into_iter().collect::<Vec<_>>().join(" "))
+}
+
+/// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` escaped (escape character `\`).
+pub fn like_pattern(q: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in normalize(q).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_case_and_spaces_are_folded() {
+        assert_eq!(normalize("Fès"), "fes");
+        assert_eq!(normalize("  MEKNÈS   Ville "), "meknes ville");
+        assert_eq!(normalize("Ségou Œuvre"), "segou œuvre");
+        assert_eq!(search_text(["Montréal", "CA"]), "montreal ca");
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("Fès"), "%fes%");
+        assert_eq!(like_pattern("100%_x"), "%100\\%\\_x%");
+    }
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Accounts, tokens and per-role configuration for contract/schemathesis.sh (standard library only).
+
+  schemathesis_roles.py setup ROLE OUTDIR   create an account of ROLE, get its token, write
+                                            OUTDIR/authorization and OUTDIR/schemathesis.toml
+  schemathesis_roles.py summary ROLE OUTDIR print one role's result from its JSON report
+  schemathesis_roles.py table OUTROOT ROLE... print the result of every role; exit 1 if one failed
+
+ROLE is one of: anonymous (no token), partner (a machine account, client credentials), agent,
+division_head, director. Settings come from the environment: BASE_URL, and the bootstrap director
+that creates the accounts, BOOTSTRAP_DIRECTOR_EMAIL / BOOTSTRAP_DIRECTOR_PASSWORD.
+
+Every run gets an account of its own, created just before it: a run may deactivate accounts, reset
+their passwords or rotate machine secrets (that is what the API is for), and must not pull the
+ground from under the next one. For the same reason the director's run comes last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROLES = ("anonymous", "partner", "agent", "division_head", "director")
+
+# Operations where 401 is the right answer to generated data: they check a credential that is in the
+# request itself (e-mail and password, refresh token, client secret, current password), which random
+# data never matches. "Authentication failed" says nothing about the run's token there, so it does not
+# fail the run. (Their success path is covered by the setup below and by the Rust tests.)
+CREDENTIAL_CHECKS = {"login", "refresh_session", "issue_client_token", "change_password"}
+
+# Warnings that mean the tests never reached the operation's logic; they fail the run.
+FAIL_ON = ["missing_auth", "missing_test_data", "validation_mismatch"]
+
+
+def _request(method: str, path: str, *, token: str | None = None, json_body=None, form=None):
+    base = os.environ["BASE_URL"].rstrip("/")
+    headers = {"Accept": "application/json"}
+    data = None
+    if json_body is not None:
+        data = json.dumps(json_body).encode()
+        headers["Content-Type"] = "application/json"
+    elif form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"{base}{path}", data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        try:
+            return error.code, json.loads(body)
+        except ValueError:
+            return error.code, body.decode(errors="replace")
+
+
+def _expect(status: int, body, wanted: int, what: str):
+    if status != wanted:
+        sys.exit(f"schemathesis setup: {what} answered {status}, expected {wanted}: {body}")
+    return body
+
+
+def _login(email: str, password: str) -> str:
+    status, body = _request("POST", "/api/v1/auth/login", json_body={"email": email, "password": password})
+    return _expect(status, body, 200, f"login of {email}")["access_token"]
+
+
+def _password() -> str:
+    return f"Ctr-{secrets.token_urlsafe(18)}"
+
+
+def _token_for(role: str) -> str | None:
+    if role == "anonymous":
+        return None
+    director = _login(
+        os.environ.get("BOOTSTRAP_DIRECTOR_EMAIL", "director@djcd.test"),
+        os.environ.get("BOOTSTRAP_DIRECTOR_PASSWORD", "Bamako-Leipzig-1966!"),
+    )
+    _seed_example_login(director)
+    suffix = secrets.token_hex(4)
+    if role == "partner":
+        body = _expect(
+            *_request(
+                "POST",
+                "/api/v1/machine-accounts",
+                token=director,
+                json_body={"partner_id": str(uuid.uuid4()), "name": f"Contract tests {suffix}"},
+            ),
+            201,
+            "POST /api/v1/machine-accounts",
+        )
+        status, token = _request(
+            "POST",
+            "/api/v1/auth/token",
+            form={"grant_type": "client_credentials", "client_id": body["client_id"], "client_secret": body["client_secret"]},
+        )
+        return _expect(status, token, 200, "POST /api/v1/auth/token")["access_token"]
+    password = _password()
+    email = f"contract-{role.replace('_', '-')}-{suffix}@djcd.test"
+    account = {"email": email, "full_name": f"Contract {role} {suffix}", "role": role, "password": password}
+    if role in ("agent", "division_head"):
+        account["division"] = "twinning"
+    _expect(*_request("POST", "/api/v1/users", token=director, json_body=account), 201, f"POST /api/v1/users ({role})")
+    return _login(email, password)
+
+
+def _seed_example_login(director: str) -> None:
+    """Create the account of LoginRequest's example, so that the examples phase signs in for real.
+
+    It is an agent: its password is printed in the document.
+    """
+    status, document = _request("GET", "/api-docs/openapi.json")
+    example = (document.get("components", {}).get("schemas", {}).get("LoginRequest", {}) or {}).get("example") or {}
+    if not example.get("email") or not example.get("password"):
+        return
+    account = {
+        "email": example["email"],
+        "full_name": "Example login",
+        "role": "agent",
+        "division": "twinning",
+        "password": example["password"],
+    }
+    status, body = _request("POST", "/api/v1/users", token=director, json_body=account)
+    if status not in (201, 409):
+        print(f"note: could not create the login example's account ({status}: {body})", file=sys.stderr)
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def _config(role: str) -> str:
+    status, document = _request("GET", "/api-docs/openapi.json")
+    _expect(status, document, 200, "GET /api-docs/openapi.json")
+    lines = [
+        f'# Generated by contract/schemathesis_roles.py for the "{role}" run; do not edit.',
+        f"hooks = {json.dumps(str(HERE / 'schemathesis_hooks.py'))}",
+        "",
+        "[cache]",
+        "enabled = false",
+        "",
+        "[generation]",
+        '# No example database between runs: CI runs are reproducible from the seed alone.',
+        'database = "none"',
+        "",
+        "[warnings]",
+        f"fail-on = {_toml_list(FAIL_ON)}",
+    ]
+    for path, item in sorted(document.get("paths", {}).items()):
+        for method, operation in sorted(item.items()):
+            if method not in ("get", "put", "post", "patch", "delete") or not isinstance(operation, dict):
+                continue
+            operation_id = operation.get("operationId")
+            public = operation.get("security") == []
+            roles = (operation.get("x-permission") or {}).get("roles", [])
+            allowed = public or (role != "anonymous" and role in roles)
+            notes = []
+            fail_on = list(FAIL_ON)
+            if not allowed or operation_id in CREDENTIAL_CHECKS:
+                fail_on.remove("missing_auth")
+                notes.append(
+                    f"{role} may not call it: 401/403 is the expected answer"
+                    if not allowed
+                    else "it checks a credential carried in the request: 401 is the answer to generated data"
+                )
+            checks = []
+            if method in ("patch", "delete"):
+                notes.append(
+                    "conditional write: 412 when a concurrent run changed the record between the hook's "
+                    "GET and the write; 428 (RFC 6585) when If-Match is missing"
+                )
+                checks.append('positive_data_acceptance = { expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"] }')
+                checks.append('missing_required_header = { expected-statuses = ["400", "401", "403", "406", "415", "422", "428"] }')
+            if fail_on == FAIL_ON and not checks:
+                continue
+            lines += ["", f"# {method.upper()} {path}: " + "; ".join(notes), "[[operations]]"]
+            lines.append(f"include-operation-id = {json.dumps(operation_id)}")
+            lines.append(f"warnings = {{ fail-on = {_toml_list(fail_on)} }}")
+            if checks:
+                lines.append("checks = { " + ", ".join(checks) + " }")
+    return "\n".join(lines) + "\n"
+
+
+def setup(role: str, outdir: Path) -> None:
+    if role not in ROLES:
+        sys.exit(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    outdir.mkdir(parents=True, exist_ok=True)
+    token = _token_for(role)
+    (outdir / "authorization").write_text(f"Bearer {token}" if token else "")
+    (outdir / "schemathesis.toml").write_text(_config(role))
+
+
+def _result(outdir: Path) -> dict | None:
+    reports = sorted(outdir.glob("json-*.json")) + sorted((outdir / "report").glob("*.json"))
+    if not reports:
+        return None
+    return json.loads(reports[-1].read_text())
+
+
+def summary(role: str, outdir: Path) -> int:
+    report = _result(outdir)
+    if report is None:
+        print(f"{role}: no report (schemathesis did not run to the end)")
+        return 1
+    cases = report.get("test_cases", {})
+    failures = report.get("failures", [])
+    warnings = {k: v for k, v in (report.get("warnings") or {}).items() if v}
+    print(
+        f"{role}: {cases.get('generated', 0)} test cases, {len(failures)} kinds of failure, "
+        f"{sum(f.get('count', 0) for f in failures)} failures, {len(report.get('errors') or [])} errors, "
+        f"warnings: {', '.join(sorted(warnings)) or 'none'}; exit code {report.get('exit_code')}"
+    )
+    for failure in failures:
+        operations = ", ".join(failure.get("operations", []))
+        print(f"  {failure.get('code')} {failure.get('title')} x{failure.get('count')}: {operations}")
+    for error in report.get("errors") or []:
+        print(f"  error: {json.dumps(error)[:300]}")
+    for name, value in sorted(warnings.items()):
+        print(f"  warning {name}: {json.dumps(value)[:400]}")
+    return 0 if report.get("exit_code") == 0 else 1
+
+
+def table(outroot: Path, roles: list[str]) -> int:
+    failed = 0
+    print("role            test cases  failures  errors  warnings  result")
+    for role in roles:
+        report = _result(outroot / role)
+        if report is None:
+            print(f"{role:<15} {'-':>10}  {'-':>8}  {'-':>6}  {'-':>8}  FAILED (no report)")
+            failed += 1
+            continue
+        ok = report.get("exit_code") == 0
+        failed += not ok
+        warnings = sum(1 for v in (report.get("warnings") or {}).values() if v)
+        print(
+            f"{role:<15} {report.get('test_cases', {}).get('generated', 0):>10}  "
+            f"{sum(f.get('count', 0) for f in report.get('failures', [])):>8}  {len(report.get('errors') or []):>6}  "
+            f"{warnings:>8}  {'passed' if ok else 'FAILED'}"
+        )
+    return 1 if failed else 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 3 and argv[0] == "setup":
+        setup(argv[1], Path(argv[2]))
+        return 0
+    if len(argv) >= 3 and argv[0] == "summary":
+        return summary(argv[1], Path(argv[2]))
+    if len(argv) >= 2 and argv[0] == "table":
+        return table(Path(argv[1]), argv[2:] or list(ROLES))
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
