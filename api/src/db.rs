@@ -2,7 +2,10 @@
 use std::{path::Path, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, sqlx};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait, sqlx,
+};
 
 use crate::config::Settings;
 
@@ -30,6 +33,17 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
         });
     Database::connect(options).await
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), so that two writers queue on the busy timeout instead of one failing when it
+/// upgrades a read lock; PostgreSQL ignores the option.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 /// Applies every pending migration.

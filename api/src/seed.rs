@@ -7,7 +7,7 @@
 //! gestation) there is one record per partner, and the ambiguity is noted in the records.
 use chrono::Utc;
 use entity::{agreement, partner, seed_run};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::{
@@ -245,7 +245,7 @@ const AEGIS_BEFORE_YEAR: i32 = 2004;
 
 /// Loads the portfolio unless it was loaded before. Returns whether it loaded now.
 pub async fn load_portfolio(db: &DatabaseConnection) -> Result<bool, ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if seed_run::Entity::find_by_id(PORTFOLIO.to_owned()).one(&txn).await?.is_some() {
         txn.commit().await?;
         return Ok(false);

@@ -1,9 +1,13 @@
 //! Black-box HTTP tests, one module per resource. Each test runs on SQLite and, when
 //! `TEST_DATABASE_URL` is set, on PostgreSQL too.
+mod agreements;
 mod auth;
 mod domains;
 mod errors;
 mod health;
 mod openapi;
+mod partners;
+mod portfolio;
+mod records;
 mod roles;
 mod users;

@@ -5,7 +5,7 @@ use entity::{agreement, agreement_status_change};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 use serde_json::{Map, Value};
@@ -188,7 +188,7 @@ pub async fn create_agreement(
         return Err(ApiError::Forbidden);
     }
     fields.validate()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     check_references(&txn, &fields).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -243,7 +243,7 @@ pub async fn update_agreement(
     body: ApiJson<UpdateAgreement>,
 ) -> Result<HttpResponse, ApiError> {
     let change = body.into_inner()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     ensure_division(&caller, &before)?;
     if_match.check(current.version)?;
@@ -302,7 +302,7 @@ pub async fn change_agreement_status(
     let mut rules = Rules::default();
     check_text(&mut rules, "reason", &body.reason, 1, 2000);
     rules.finish()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     if if_match.is_present() {
         if_match.check(current.version)?;
@@ -443,7 +443,7 @@ async fn set_archived(
     if_match: Option<&IfMatch>,
     archive: bool,
 ) -> Result<(AgreementResponse, i32), ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (current, before) = queries::find(&txn, id).await?;
     ensure_division(caller, &before)?;
     if let Some(if_match) = if_match {

@@ -2,7 +2,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
 use chrono::Utc;
 use entity::account;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::dto::{
@@ -65,7 +65,7 @@ pub async fn login(
         Some(account) if matches && account.is_active => account,
         _ => return Err(bad_credentials()),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
     let mut seen: account::ActiveModel = account.into();
     seen.last_login_at = Set(Some(Utc::now()));
@@ -159,7 +159,7 @@ pub async fn change_password(
     rules.finish()?;
     let new_password = body.new_password;
     let new_hash = web::block(move || password::hash(&new_password)).await.map_err(|e| anyhow::anyhow!(e))??;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     sessions::revoke_account(&txn, account.id).await?;
     let mut change: account::ActiveModel = account.clone().into();
     change.password_hash = Set(Some(new_hash));

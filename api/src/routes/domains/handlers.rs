@@ -2,10 +2,7 @@
 use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
 use chrono::Utc;
 use entity::domain_tag;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::dto::{CreateDomain, DomainList, DomainResponse, ListDomainsQuery, UpdateDomain};
 use crate::{
@@ -84,7 +81,7 @@ pub async fn create_domain(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     body.validate()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if domain_tag::Entity::find_by_id(body.code.clone()).one(&txn).await?.is_some() {
         return Err(already_exists(&body.code));
     }
@@ -146,7 +143,7 @@ pub async fn update_domain(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     body.validate()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find(&txn, &code).await?;
     if_match.check(current.version)?;
     let mut change: domain_tag::ActiveModel = current.clone().into();
@@ -184,7 +181,7 @@ pub async fn delete_domain(
     code: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find(&txn, &code).await?;
     if_match.check(current.version)?;
     let uses = super::queries::count_uses(&txn, &current.code).await?;

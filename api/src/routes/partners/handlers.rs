@@ -5,7 +5,7 @@ use entity::partner;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use uuid::Uuid;
@@ -158,7 +158,7 @@ pub async fn create_partner(
 ) -> Result<HttpResponse, ApiError> {
     let mut fields = PartnerFields::from(body.into_inner()?);
     fields.validate()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     check_domains(&txn, "domains", &fields.domains).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -214,7 +214,7 @@ pub async fn update_partner(
     body: ApiJson<UpdatePartner>,
 ) -> Result<HttpResponse, ApiError> {
     let change = body.into_inner()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     if_match.check(current.version)?;
     let mut fields = PartnerFields::from_current(&before);
@@ -315,7 +315,7 @@ async fn set_archived(
     if_match: Option<&IfMatch>,
     archive: bool,
 ) -> Result<(PartnerResponse, i32), ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (current, before) = queries::find(&txn, id).await?;
     if let Some(if_match) = if_match {
         if_match.check(current.version)?;

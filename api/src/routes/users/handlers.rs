@@ -4,7 +4,6 @@ use chrono::Utc;
 use entity::account;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -177,7 +176,7 @@ pub async fn update_user(
     body: ApiJson<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     if_match.check(current.version)?;
     let current_role = Role::parse(&current.role).unwrap_or(Role::Agent);
@@ -232,7 +231,7 @@ pub async fn deactivate_user(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     if_match.check(current.version)?;
     if current.role == Role::Director.as_str() {
@@ -265,7 +264,7 @@ pub async fn reset_user_password(
     let temporary = secrets::random_secret()?;
     let for_hash = temporary.clone();
     let hash = web::block(move || password::hash(&for_hash)).await.map_err(|e| anyhow::anyhow!(e))??;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     let mut change: account::ActiveModel = current.clone().into();
     change.password_hash = Set(Some(hash));

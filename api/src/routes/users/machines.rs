@@ -2,7 +2,7 @@
 use actix_web::{HttpResponse, delete, get, http::header, post, web};
 use chrono::Utc;
 use entity::account;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use uuid::Uuid;
 
 use super::{
@@ -122,7 +122,7 @@ pub async fn rotate_machine_secret(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let secret = secrets::random_secret()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_account(&txn, KIND_MACHINE, *id).await?;
     let mut change: account::ActiveModel = current.clone().into();
     change.client_secret_hash = Set(Some(secrets::hash_secret(&secret)));
@@ -152,7 +152,7 @@ pub async fn deactivate_machine_account(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = find_account(&txn, KIND_MACHINE, *id).await?;
     if_match.check(current.version)?;
     if current.is_active {

@@ -1,0 +1,110 @@
+//! Behaviour every resource shares: Idempotency-Key, the audit trail, lost updates.
+use reqwest::Method;
+use serde_json::json;
+use tests::{expect_problem, read, spawn_apps};
+
+#[tokio::test]
+async fn the_same_idempotency_key_and_body_replays_the_first_response() {
+    for app in spawn_apps().await {
+        let body = json!({"name": "Koulikoro", "kind": "city", "country": "ML"});
+        let send = |body: serde_json::Value| {
+            app.request(Method::POST, "/api/v1/partners")
+                .header("idempotency-key", "create-koulikoro-1")
+                .json(&body)
+                .send()
+        };
+        let first = send(body.clone()).await.unwrap();
+        let location = first.headers()["location"].to_str().unwrap().to_owned();
+        let (status, _, created) = read(first).await;
+        assert_eq!(status, 201);
+        let replay = send(body.clone()).await.unwrap();
+        assert_eq!(replay.headers()["idempotent-replayed"], "true");
+        assert_eq!(replay.headers()["location"].to_str().unwrap(), location);
+        let (status, _, replayed) = read(replay).await;
+        assert_eq!((status, replayed["id"].clone()), (201, created["id"].clone()), "{}", app.backend);
+        assert_eq!(app.count_rows("partner", "name = 'Koulikoro'").await, 1);
+        let other = expect_problem(
+            send(json!({"name": "Kayes", "kind": "city", "country": "ML"})).await.unwrap(),
+            422,
+            "same key, other body",
+        )
+        .await;
+        assert_eq!(other["errors"][0]["code"], "reused");
+        assert_eq!(app.count_rows("partner", "name = 'Kayes'").await, 0);
+        let bad = app
+            .request(Method::POST, "/api/v1/partners")
+            .header("idempotency-key", "")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        expect_problem(bad, 400, "empty key").await;
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_requests_with_one_key_create_exactly_one_record() {
+    for app in spawn_apps().await {
+        let body = json!({"name": "Mopti", "kind": "city", "country": "ML"});
+        let requests = (0..20).map(|_| {
+            app.request(Method::POST, "/api/v1/partners").header("idempotency-key", "mopti-race").json(&body).send()
+        });
+        let statuses: Vec<u16> =
+            futures_util::future::join_all(requests).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{}: {statuses:?}", app.backend);
+        assert!(statuses.contains(&201));
+        assert_eq!(app.count_rows("partner", "name = 'Mopti'").await, 1, "{}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_creations_of_the_same_partner_create_exactly_one() {
+    for app in spawn_apps().await {
+        let body = json!({"name": "Tombouctou", "kind": "city", "country": "ML"});
+        let requests = (0..20).map(|_| app.request(Method::POST, "/api/v1/partners").json(&body).send());
+        let statuses: Vec<u16> =
+            futures_util::future::join_all(requests).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{}: {statuses:?}", app.backend);
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+        assert_eq!(app.count_rows("partner", "name = 'Tombouctou'").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn racing_patches_with_the_same_etag_let_exactly_one_win() {
+    for app in spawn_apps().await {
+        let id = app.create_partner("Gao", "ML").await;
+        let path = format!("/api/v1/partners/{id}");
+        for round in 0..10 {
+            let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+            let (body_a, body_b) = (json!({"locality": format!("A{round}")}), json!({"locality": format!("B{round}")}));
+            let a = app.patch_json(&path, Some(&etag), &body_a);
+            let b = app.patch_json(&path, Some(&etag), &body_b);
+            let (a, b) = tokio::join!(a, b);
+            let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+            statuses.sort();
+            assert_eq!(statuses, [200, 412], "{}: round {round}", app.backend);
+        }
+        let (_, _, history) = read(app.get(&format!("{path}/history?limit=200")).await).await;
+        assert_eq!(history["items"].as_array().unwrap().len(), 11, "one entry per winning write, plus the creation");
+        let (_, _, current) = read(app.get(&path).await).await;
+        assert_eq!(history["items"][0]["after"]["locality"], current["locality"], "the history and the record agree");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_trail_lists_every_change_for_the_director_and_division_heads_only() {
+    for app in spawn_apps().await {
+        let id = app.create_partner("Kidal", "ML").await;
+        let (status, _, page) =
+            read(app.get(&format!("/api/v1/audit-events?entity_type=partner&entity_id={id}")).await).await;
+        assert_eq!(status, 200);
+        assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        assert_eq!(page["items"][0]["after"]["name"], "Kidal");
+        let (_, _, all) = read(app.get("/api/v1/audit-events?limit=200").await).await;
+        assert!(all["items"].as_array().unwrap().len() >= 70, "the seed's creations are audited too");
+        let agent = app.token_for("agent", Some("twinning")).await;
+        let response = app.request_as(Some(&agent), Method::GET, "/api/v1/audit-events").send().await.unwrap();
+        expect_problem(response, 403, "agents do not read the audit trail").await;
+    }
+}
