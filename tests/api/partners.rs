@@ -138,7 +138,7 @@ async fn updates_need_the_current_etag_and_are_audited_with_before_and_after() {
             expect_problem(app.patch_json(&path, Some(&etag), &json!({"locality": "x"})).await, 412, "stale").await;
         assert_eq!(stale["current_etag"], "\"2\"");
         assert_eq!(
-            app.count_rows("partner", &format!("name = 'Sikasso' AND locality IS NULL")).await,
+            app.count_rows("partner", "name = 'Sikasso' AND locality IS NULL").await,
             1,
             "the stale write did nothing"
         );
@@ -179,7 +179,7 @@ async fn archive_hides_and_the_director_restores() {
         let actions: Vec<&str> =
             history["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions, ["restore", "archive", "create"]);
-        assert_eq!(app.count_rows("partner", &format!("name = 'Kita'")).await, 1, "never destroyed");
+        assert_eq!(app.count_rows("partner", "name = 'Kita'").await, 1, "never destroyed");
     }
 }
 
