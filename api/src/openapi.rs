@@ -32,6 +32,8 @@ use crate::{
         (name = "users", description = "The DJCD's people (director, division heads, agents) and partners' machine accounts, managed by the director. / Les comptes du personnel et des systèmes partenaires."),
         (name = "partners", description = "The organisations the city works with: partner cities, networks of local governments (AIMF, METROPOLIS, UCLG Africa…), technical and financial partners (PTF: donors and development agencies), NGOs, State services. / Les partenaires de la ville : villes, réseaux, PTF, ONG, services de l'État."),
         (name = "agreements", description = "Twinnings (jumelages), decentralized-cooperation conventions (coopération décentralisée), network memberships, memoranda and financing agreements, with the life of their status: in gestation, active, dormant, suspended, ended. / Jumelages, conventions, adhésions et leur statut."),
+        (name = "projects", description = "The city's projects: their status (IATI activity status), append-only timeline, participants (IATI organisation roles), communes and financing. / Les projets de la ville, leur avancement et leur financement."),
+        (name = "financing", description = "Funding lines (pledges, commitments, disbursements, expenditures) as exact decimal strings in their currency, and the exchange rates to XOF (EUR at the fixed parity 655.957). / Lignes de financement et taux de change."),
         (name = "audit", description = "Who changed what, when, in which request, with the values before and after. / Le journal des modifications."),
         (name = "domains", description = "The domains of cooperation (formation, santé, hydraulique, voirie…) that partners, agreements and projects are tagged with. / Les domaines de coopération."),
     )

@@ -65,4 +65,45 @@ pub const FIXED: &[FixedList] = &[
             ("ended", "Terminée", "Ended"),
         ],
     },
+    FixedList {
+        name: "project_status",
+        entries: &[
+            ("pipeline", "Identification", "Pipeline"),
+            ("implementation", "En cours d'exécution", "Implementation"),
+            ("finalisation", "En finalisation", "Finalisation"),
+            ("closed", "Clôturé", "Closed"),
+            ("cancelled", "Annulé", "Cancelled"),
+            ("suspended", "Suspendu", "Suspended"),
+        ],
+    },
+    FixedList {
+        name: "participant_role",
+        entries: &[
+            ("funding", "Bailleur", "Funding"),
+            ("accountable", "Responsable", "Accountable"),
+            ("extending", "Gestionnaire des fonds", "Extending"),
+            ("implementing", "Maître d'œuvre", "Implementing"),
+        ],
+    },
+    FixedList {
+        name: "commune",
+        entries: &[
+            ("commune_i", "Commune I", "Commune I"),
+            ("commune_ii", "Commune II", "Commune II"),
+            ("commune_iii", "Commune III", "Commune III"),
+            ("commune_iv", "Commune IV", "Commune IV"),
+            ("commune_v", "Commune V", "Commune V"),
+            ("commune_vi", "Commune VI", "Commune VI"),
+            ("district", "Tout le District", "District-wide"),
+        ],
+    },
+    FixedList {
+        name: "funding_kind",
+        entries: &[
+            ("pledge", "Annonce", "Pledge"),
+            ("commitment", "Engagement", "Commitment"),
+            ("disbursement", "Décaissement", "Disbursement"),
+            ("expenditure", "Dépense", "Expenditure"),
+        ],
+    },
 ];

@@ -6,6 +6,9 @@ mod m20261127_000002_create_partners;
 mod m20261127_000003_create_accounts;
 mod m20261127_000004_create_agreements;
 mod m20261127_000005_create_audit_and_idempotency;
+mod m20261127_000006_create_projects;
+mod m20261127_000007_create_financing;
+mod m20261127_000008_create_change_events;
 
 pub struct Migrator;
 
@@ -18,6 +21,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_accounts::Migration),
             Box::new(m20261127_000004_create_agreements::Migration),
             Box::new(m20261127_000005_create_audit_and_idempotency::Migration),
+            Box::new(m20261127_000006_create_projects::Migration),
+            Box::new(m20261127_000007_create_financing::Migration),
+            Box::new(m20261127_000008_create_change_events::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod health;
 mod openapi;
 mod partners;
 mod portfolio;
+mod projects;
 mod records;
 mod roles;
 mod users;

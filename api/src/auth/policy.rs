@@ -48,6 +48,11 @@ actions! {
     MoveAgreements => "agreements.status",
     RestoreRecords => "records.restore",
     ReadAudit => "audit.read",
+    ReadProjects => "projects.read",
+    WriteProjects => "projects.write",
+    PublishFunding => "funding.publish",
+    ReadRates => "exchange_rates.read",
+    WriteRates => "exchange_rates.write",
 }
 
 use Role::{Agent, Director, DivisionHead, Partner};
@@ -65,6 +70,11 @@ pub const ROLE_TABLE: &[(Action, &[Role])] = &[
     (Action::MoveAgreements, &[Director, DivisionHead]),
     (Action::RestoreRecords, &[Director]),
     (Action::ReadAudit, &[Director, DivisionHead]),
+    (Action::ReadProjects, &[Director, DivisionHead, Agent]),
+    (Action::WriteProjects, &[Director, DivisionHead, Agent]),
+    (Action::PublishFunding, &[Director]),
+    (Action::ReadRates, &[Director, DivisionHead, Agent]),
+    (Action::WriteRates, &[Director]),
 ];
 
 /// The action each operation (by `operationId`) needs; `None` for public operations.
@@ -111,6 +121,25 @@ pub const OPERATIONS: &[(&str, Option<Action>)] = &[
     ("restore_agreement", Some(Action::RestoreRecords)),
     ("change_agreement_status", Some(Action::MoveAgreements)),
     ("list_audit_events", Some(Action::ReadAudit)),
+    ("list_projects", Some(Action::ReadProjects)),
+    ("get_project", Some(Action::ReadProjects)),
+    ("project_history", Some(Action::ReadProjects)),
+    ("list_status_updates", Some(Action::ReadProjects)),
+    ("get_financing", Some(Action::ReadProjects)),
+    ("list_project_funding_lines", Some(Action::ReadProjects)),
+    ("create_project", Some(Action::WriteProjects)),
+    ("update_project", Some(Action::WriteProjects)),
+    ("archive_project", Some(Action::WriteProjects)),
+    ("restore_project", Some(Action::RestoreRecords)),
+    ("create_status_update", Some(Action::WriteProjects)),
+    ("create_funding_line", Some(Action::WriteProjects)),
+    ("list_funding_lines", Some(Action::ReadProjects)),
+    ("get_funding_line", Some(Action::ReadProjects)),
+    ("update_funding_line", Some(Action::WriteProjects)),
+    ("archive_funding_line", Some(Action::WriteProjects)),
+    ("restore_funding_line", Some(Action::RestoreRecords)),
+    ("list_exchange_rates", Some(Action::ReadRates)),
+    ("create_exchange_rate", Some(Action::WriteRates)),
 ];
 
 /// Whether `role` may do `action`.

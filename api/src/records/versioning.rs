@@ -62,6 +62,8 @@ versioned! {
     entity::partner::Entity => partner,
     entity::agreement::Entity => agreement,
     entity::account::Entity => account,
+    entity::project::Entity => project,
+    entity::funding_line::Entity => funding_line,
 }
 
 impl Versioned for entity::domain_tag::Entity {

@@ -5,8 +5,10 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod domains;
+pub mod funding_lines;
 pub mod health;
 pub mod partners;
+pub mod projects;
 pub mod users;
 pub mod vocabularies;
 
@@ -21,6 +23,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(users::routes)
         .configure(partners::routes)
         .configure(agreements::routes)
+        .configure(projects::routes)
+        .configure(funding_lines::routes)
         .configure(audit::routes)
         .configure(domains::routes)
         .configure(vocabularies::routes);

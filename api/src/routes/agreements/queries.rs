@@ -11,7 +11,8 @@ use super::{
 };
 use crate::{accounts::KIND_PERSON, auth::Division, error::ApiError, i18n::Text, routes::partners::dto::PartnerKind};
 
-fn partner_ref(model: &partner::Model) -> PartnerRef {
+/// A partner as other records name it.
+pub fn partner_ref(model: &partner::Model) -> PartnerRef {
     PartnerRef {
         id: model.id,
         name: model.name.clone(),

@@ -1,5 +1,5 @@
 //! Queries about domains that other resources need.
-use entity::{agreement, agreement_domain, domain_tag, partner, partner_domain};
+use entity::{agreement, agreement_domain, domain_tag, partner, partner_domain, project, project_domain};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, sea_query::Query,
 };
@@ -29,7 +29,17 @@ pub async fn count_uses(db: &impl ConnectionTrait, code: &str) -> Result<u64, Db
         .filter(agreement_domain::Column::AgreementId.in_subquery(live_agreements))
         .count(db)
         .await?;
-    Ok(partners + agreements)
+    let live_projects = Query::select()
+        .column(project::Column::Id)
+        .from(project::Entity)
+        .and_where(project::Column::ArchivedAt.is_null())
+        .to_owned();
+    let projects = project_domain::Entity::find()
+        .filter(project_domain::Column::DomainCode.eq(code))
+        .filter(project_domain::Column::ProjectId.in_subquery(live_projects))
+        .count(db)
+        .await?;
+    Ok(partners + agreements + projects)
 }
 
 /// Checks that every code names a live domain (422 naming the field otherwise).

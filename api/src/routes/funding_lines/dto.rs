@@ -1,0 +1,203 @@
+//! Bodies of the funding-line routes.
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::funding_line;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::routes::{agreements::dto::PartnerRef, projects::dto::Money};
+
+/// The kind of financial flow (IATI transaction types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FundingKind {
+    /// Announced, not yet binding (IATI 13, incoming pledge).
+    Pledge,
+    /// Binding (IATI 11, incoming commitment).
+    Commitment,
+    /// Paid out to the project (IATI 3).
+    Disbursement,
+    /// Spent by the project (IATI 4).
+    Expenditure,
+}
+
+impl FundingKind {
+    pub const ALL: [FundingKind; 4] =
+        [FundingKind::Pledge, FundingKind::Commitment, FundingKind::Disbursement, FundingKind::Expenditure];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FundingKind::Pledge => "pledge",
+            FundingKind::Commitment => "commitment",
+            FundingKind::Disbursement => "disbursement",
+            FundingKind::Expenditure => "expenditure",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// The IATI TransactionType code.
+    pub fn iati_code(self) -> u8 {
+        match self {
+            FundingKind::Pledge => 13,
+            FundingKind::Commitment => 11,
+            FundingKind::Disbursement => 3,
+            FundingKind::Expenditure => 4,
+        }
+    }
+}
+
+/// A funding line.
+#[derive(Serialize, ToSchema, Clone)]
+#[schema(example = json!({
+    "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "project_id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e",
+    "partner": {"id": "0193a4b2-1111-7d2a-9f00-3b8f6a1c2d4e", "name": "Bordeaux", "country": "FR", "kind": "city"},
+    "kind": "commitment", "amount": {"amount": "1500.50", "currency": "EUR"}, "amount_xof": "984263",
+    "transaction_date": "2026-03-01", "reference": "CONV-2026-04", "note": null, "is_public": false,
+    "archived": false, "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-01T10:00:00Z"
+}))]
+pub struct FundingLineResponse {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// The funding partner.
+    pub partner: PartnerRef,
+    pub kind: FundingKind,
+    pub amount: Money,
+    /// The amount in XOF, rounded to the franc; absent when no exchange rate is known.
+    pub amount_xof: Option<String>,
+    pub transaction_date: NaiveDate,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    /// Shown to every partner of the project, not only to the funder.
+    pub is_public: bool,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl FundingLineResponse {
+    pub fn new(model: funding_line::Model, partner: PartnerRef, amount_xof: Option<i64>) -> Self {
+        Self {
+            id: model.id,
+            project_id: model.project_id,
+            partner,
+            kind: FundingKind::parse(&model.kind).unwrap_or(FundingKind::Pledge),
+            amount: Money::from_minor(model.amount_minor, &model.currency),
+            amount_xof: amount_xof.map(|xof| xof.to_string()),
+            transaction_date: model.transaction_date,
+            reference: model.reference,
+            note: model.note,
+            is_public: model.is_public,
+            archived: model.archived_at.is_some(),
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+/// A page of funding lines.
+#[derive(Serialize, ToSchema)]
+pub struct FundingLineList {
+    pub items: Vec<FundingLineResponse>,
+    pub next_cursor: Option<String>,
+    pub total: Option<u64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListFundingLinesQuery {
+    pub project: Option<Uuid>,
+    /// The funding partner.
+    pub partner: Option<Uuid>,
+    pub kind: Option<FundingKind>,
+    #[param(pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    /// Transactions on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Transactions on or before this date.
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub include_archived: bool,
+    #[serde(default)]
+    pub include_total: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A new funding line. The partner must take part in the project with the `funding` role; a
+/// closed or cancelled project takes none.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"partner_id": "0193a4b2-1111-7d2a-9f00-3b8f6a1c2d4e", "kind": "commitment", "amount": "1500.50", "currency": "EUR", "transaction_date": "2026-03-01", "reference": "CONV-2026-04"}))]
+pub struct CreateFundingLine {
+    pub partner_id: Uuid,
+    pub kind: FundingKind,
+    /// An exact decimal as text, with no more decimals than the currency has.
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", example = "12500000")]
+    pub amount: String,
+    /// ISO 4217; `XOF` when absent.
+    #[schema(pattern = "^[A-Z]{3}$", example = "XOF")]
+    pub currency: Option<String>,
+    pub transaction_date: NaiveDate,
+    #[schema(max_length = 100)]
+    pub reference: Option<String>,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+    /// Show it to every partner of the project: the director's decision.
+    pub is_public: Option<bool>,
+}
+
+/// Changes to a funding line; absent fields keep their value.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"is_public": true}))]
+pub struct UpdateFundingLine {
+    pub kind: Option<FundingKind>,
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    pub amount: Option<String>,
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    pub transaction_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(max_length = 100, nullable)]
+    pub reference: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(max_length = 2000, nullable)]
+    pub note: Option<Option<String>>,
+    pub is_public: Option<bool>,
+}
+
+/// An exchange rate: how many XOF one unit of `currency` is worth from `valid_from` on.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "currency": "USD", "rate_to_xof": "600.25", "valid_from": "2026-01-01", "created_at": "2026-01-02T08:00:00Z"}))]
+pub struct ExchangeRateResponse {
+    pub id: Uuid,
+    pub currency: String,
+    /// XOF per unit, an exact decimal as text.
+    pub rate_to_xof: String,
+    pub valid_from: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExchangeRateList {
+    pub items: Vec<ExchangeRateResponse>,
+}
+
+/// A new dated rate. EUR is fixed by the CFA franc parity (655.957) and XOF is 1: neither is
+/// accepted here.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"currency": "USD", "rate_to_xof": "600.25", "valid_from": "2026-01-01"}))]
+pub struct CreateExchangeRate {
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: String,
+    /// XOF per unit: a positive decimal with at most 9 decimals.
+    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    pub rate_to_xof: String,
+    pub valid_from: NaiveDate,
+}

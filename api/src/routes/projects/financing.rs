@@ -1,0 +1,276 @@
+//! A project's funding lines and its financing: pledged, committed, disbursed and spent, per
+//! funder and in total, in the original currencies and in XOF, with the classic PTFs' share.
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use entity::{funding_line, partner};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{dto::Money, queries};
+use crate::{
+    auth::{
+        Authorized,
+        policy::{ReadProjects, WriteProjects},
+    },
+    error::ApiError,
+    http::{extract::ApiJson, middleware::RequestId},
+    money,
+    routes::{
+        agreements::{dto::PartnerRef, queries::partner_ref},
+        funding_lines::{
+            dto::{CreateFundingLine, FundingKind, FundingLineList, ListFundingLinesQuery},
+            handlers,
+            rates::Rates,
+        },
+    },
+    state::AppState,
+};
+
+/// Pledged, committed, disbursed and spent amounts in one currency.
+#[derive(Serialize, ToSchema, Clone, Default)]
+pub struct Flows {
+    /// Exact decimal strings.
+    pub pledged: String,
+    pub committed: String,
+    pub disbursed: String,
+    pub spent: String,
+}
+
+/// The flows in one original currency.
+#[derive(Serialize, ToSchema)]
+pub struct CurrencyFlows {
+    pub currency: String,
+    #[serde(flatten)]
+    pub flows: Flows,
+}
+
+/// What one funder brings.
+#[derive(Serialize, ToSchema)]
+pub struct FunderFinancing {
+    pub partner: PartnerRef,
+    /// Counts among Mali's classic technical and financial partners.
+    pub is_classic_ptf: bool,
+    pub by_currency: Vec<CurrencyFlows>,
+    /// In XOF, each line converted at the rate in force on its date and rounded to the franc.
+    pub xof: Flows,
+}
+
+/// The share of classic PTFs in each flow, as a decimal fraction with 4 decimals ("0.4500");
+/// absent where the total is zero.
+#[derive(Serialize, ToSchema)]
+pub struct Shares {
+    pub pledged: Option<String>,
+    pub committed: Option<String>,
+    pub disbursed: Option<String>,
+    pub spent: Option<String>,
+}
+
+/// A project's financing.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "project_id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "budget": {"amount": "250000000", "currency": "XOF"}, "budget_xof": "250000000",
+    "funders": [], "by_currency": [{"currency": "EUR", "pledged": "0.00", "committed": "1500.50", "disbursed": "0.00", "spent": "0.00"}],
+    "xof": {"pledged": "0", "committed": "984263", "disbursed": "0", "spent": "0"},
+    "classic_ptf_share": {"pledged": null, "committed": "1.0000", "disbursed": null, "spent": null},
+    "unconverted_lines": []
+}))]
+pub struct ProjectFinancing {
+    pub project_id: Uuid,
+    pub budget: Option<Money>,
+    /// The budget in XOF at today's rate.
+    pub budget_xof: Option<String>,
+    pub funders: Vec<FunderFinancing>,
+    pub by_currency: Vec<CurrencyFlows>,
+    pub xof: Flows,
+    pub classic_ptf_share: Shares,
+    /// Lines left out of the XOF totals for want of an exchange rate on their date.
+    pub unconverted_lines: Vec<Uuid>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Sums([i64; 4]);
+
+impl Sums {
+    fn add(&mut self, kind: FundingKind, amount: i64) {
+        let slot = match kind {
+            FundingKind::Pledge => 0,
+            FundingKind::Commitment => 1,
+            FundingKind::Disbursement => 2,
+            FundingKind::Expenditure => 3,
+        };
+        self.0[slot] += amount;
+    }
+
+    fn flows(&self, currency: &str) -> Flows {
+        let [pledged, committed, disbursed, spent] = self.0.map(|minor| money::format_amount(minor, currency));
+        Flows { pledged, committed, disbursed, spent }
+    }
+}
+
+/// Computes the financing of a project from its live funding lines.
+pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> Result<ProjectFinancing, ApiError> {
+    let (model, _) = queries::find(db, project_id).await?;
+    let lines = funding_line::Entity::find()
+        .filter(funding_line::Column::ProjectId.eq(project_id))
+        .filter(funding_line::Column::ArchivedAt.is_null())
+        .order_by_asc(funding_line::Column::Id)
+        .all(db)
+        .await?;
+    let funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
+    let partners: BTreeMap<Uuid, partner::Model> = partner::Entity::find()
+        .filter(partner::Column::Id.is_in(funder_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let rates = Rates::load(db).await?;
+
+    let mut total_by_currency: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut total_xof = Sums::default();
+    let mut classic_xof = Sums::default();
+    let mut funders: BTreeMap<Uuid, (BTreeMap<String, Sums>, Sums)> = BTreeMap::new();
+    let mut unconverted = Vec::new();
+    for line in &lines {
+        let Some(kind) = FundingKind::parse(&line.kind) else { continue };
+        total_by_currency.entry(line.currency.clone()).or_default().add(kind, line.amount_minor);
+        let funder = funders.entry(line.partner_id).or_default();
+        funder.0.entry(line.currency.clone()).or_default().add(kind, line.amount_minor);
+        match rates.to_xof(line.amount_minor, &line.currency, line.transaction_date) {
+            Some(xof) => {
+                total_xof.add(kind, xof);
+                funder.1.add(kind, xof);
+                if partners.get(&line.partner_id).is_some_and(|p| p.is_classic_ptf) {
+                    classic_xof.add(kind, xof);
+                }
+            }
+            None => unconverted.push(line.id),
+        }
+    }
+    let by_currency = |sums: &BTreeMap<String, Sums>| {
+        sums.iter()
+            .map(|(currency, sums)| CurrencyFlows { currency: currency.clone(), flows: sums.flows(currency) })
+            .collect::<Vec<_>>()
+    };
+    let mut funder_list: Vec<FunderFinancing> = funders
+        .iter()
+        .filter_map(|(id, (currencies, xof))| {
+            let partner = partners.get(id)?;
+            Some(FunderFinancing {
+                partner: partner_ref(partner),
+                is_classic_ptf: partner.is_classic_ptf,
+                by_currency: by_currency(currencies),
+                xof: xof.flows("XOF"),
+            })
+        })
+        .collect();
+    funder_list.sort_by(|a, b| a.partner.name.cmp(&b.partner.name));
+    let share = |slot: usize| money::share(classic_xof.0[slot], total_xof.0[slot]);
+    let budget = match (model.budget_minor, model.budget_currency.as_deref()) {
+        (Some(minor), Some(currency)) => {
+            Some((Money::from_minor(minor, currency), rates.to_xof(minor, currency, Utc::now().date_naive())))
+        }
+        _ => None,
+    };
+    Ok(ProjectFinancing {
+        project_id,
+        budget_xof: budget.as_ref().and_then(|(_, xof)| xof.map(|x| x.to_string())),
+        budget: budget.map(|(money, _)| money),
+        funders: funder_list,
+        by_currency: by_currency(&total_by_currency),
+        xof: total_xof.flows("XOF"),
+        classic_ptf_share: Shares { pledged: share(0), committed: share(1), disbursed: share(2), spent: share(3) },
+        unconverted_lines: unconverted,
+    })
+}
+
+/// A project's financing
+///
+/// Budget; pledged, committed, disbursed and spent per funder and in total, in the original
+/// currencies and in XOF (EUR at the fixed parity 655.957, other currencies at the director's
+/// dated rates; each line rounded to the franc), and the share of classic PTFs.
+#[utoipa::path(
+    tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The project's id")),
+    responses((status = 200, description = "The financing", body = ProjectFinancing))
+)]
+#[get("/{id}/financing")]
+pub async fn get_financing(
+    _caller: Authorized<ReadProjects>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(financing(&state.db, *id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectLinesQuery {
+    #[serde(default)]
+    pub include_archived: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A project's funding lines
+#[utoipa::path(
+    tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The project's id"), ProjectLinesQuery),
+    responses((status = 200, description = "A page of funding lines", body = FundingLineList))
+)]
+#[get("/{id}/funding-lines")]
+pub async fn list_project_funding_lines(
+    _caller: Authorized<ReadProjects>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<ProjectLinesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    queries::find(&state.db, *id).await?;
+    let query = ListFundingLinesQuery {
+        project: Some(*id),
+        partner: None,
+        kind: None,
+        currency: None,
+        from: None,
+        to: None,
+        include_archived: query.include_archived,
+        include_total: false,
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    };
+    Ok(HttpResponse::Ok().json(handlers::list(&state.db, &query).await?))
+}
+
+/// Add a funding line to a project
+///
+/// The partner must take part in the project with the `funding` role; a closed or cancelled
+/// project takes no new line (422 naming the rule). The amount is an exact decimal string with no
+/// more decimals than its currency has (XOF has none): it is never rounded. Honours
+/// `Idempotency-Key`.
+#[utoipa::path(
+    tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The project's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to a retry with the same key and body")),
+    request_body = CreateFundingLine,
+    responses((status = 201, description = "Created", body = crate::routes::funding_lines::dto::FundingLineResponse, headers(
+        ("Location" = String, description = "The new line"), ("ETag" = String, description = "Its version"))))
+)]
+#[post("/{id}/funding-lines")]
+pub async fn create_funding_line(
+    caller: Authorized<WriteProjects>,
+    request_id: RequestId,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: ApiJson<CreateFundingLine>,
+) -> Result<HttpResponse, ApiError> {
+    handlers::create(&state, &caller, &request_id, *id, body.into_inner()?).await
+}
