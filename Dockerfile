@@ -12,9 +12,9 @@ RUN apt-get update \
     && mkdir -p /app/data && chown djcd /app/data
 WORKDIR /app
 COPY --from=builder /src/target/release/api /usr/local/bin/api
-USER djcd
+USER 10001
 ENV BIND_ADDR=0.0.0.0:8080 LOG_FORMAT=json
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["curl", "-fsS", "http://127.0.0.1:8080/health/ready"]
 ENTRYPOINT ["/usr/local/bin/api"]
 CMD ["serve"]

@@ -27,6 +27,9 @@
 #   ST_OUT           where reports go (default <repo>/target/contract/schemathesis[-$ST_LABEL]).
 #   ST_LABEL         a name for this series of runs (e.g. "postgres"), used in ST_OUT and the output.
 #   BOOTSTRAP_DIRECTOR_EMAIL / BOOTSTRAP_DIRECTOR_PASSWORD  the director that creates the accounts.
+#   ST_SCHEMA        the document to test against (default BASE_URL/api-docs/openapi.json); a file
+#                    lets you try a document change on the running server before regenerating it.
+#   ST_ARGS          more `st run` options, e.g. "--exclude-operation-id reset_user_password".
 #   ST               the schemathesis command (default <repo>/.ci/.tools/venv/bin/st).
 # Exits non-zero if any run failed. Reports per role: st.log (the console output), json-*.json,
 # junit-*.xml, ndjson-*.ndjson (every request and response) and the generated schemathesis.toml.
@@ -53,6 +56,10 @@ max_examples="${ST_MAX_EXAMPLES:-30}"
 seed="${ST_SEED:-20261127}"
 workers="${ST_WORKERS:-2}"
 roles="${ST_ROLES:-anonymous partner agent division_head director}"
+schema="${ST_SCHEMA:-$base_url/api-docs/openapi.json}"
+[[ "$schema" == http* || "$schema" == /* ]] || schema="$PWD/$schema"
+# shellcheck disable=SC2206
+extra_args=(${ST_ARGS:-})
 label="${ST_LABEL:-}"
 out="${ST_OUT:-$root/target/contract/schemathesis${label:+-$label}}"
 rm -rf "$out"
@@ -78,7 +85,7 @@ for role in $roles; do
   set +e
   # The schemathesis cache and example database are off in the config; run in the report folder so
   # that nothing else is left in the work tree.
-  (cd "$dir" && "$st" --config-file "$dir/schemathesis.toml" run "$base_url/api-docs/openapi.json" \
+  (cd "$dir" && "$st" --config-file "$dir/schemathesis.toml" run "$schema" \
     --url "$base_url" \
     "${header_args[@]}" \
     --checks all \
@@ -88,7 +95,8 @@ for role in $roles; do
     --workers "$workers" \
     --request-timeout 10 \
     --report junit,json,ndjson --report-dir "$dir" \
-    --no-color) >"$dir/st.log" 2>&1
+    --no-color \
+    "${extra_args[@]}") >"$dir/st.log" 2>&1
   rc=$?
   set -e
   # The console output in full is in st.log; here, the failures and the summary.

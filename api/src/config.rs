@@ -44,6 +44,39 @@ pub struct Settings {
     /// HTTP worker threads.
     pub workers: usize,
     pub auth: AuthSettings,
+    pub partners: PartnerSettings,
+}
+
+/// Partner systems: their rate limit and the webhooks sent to them.
+#[derive(Clone, Debug)]
+pub struct PartnerSettings {
+    /// Requests per minute and machine account on `/api/v1/partner/…` (a burst of as many).
+    pub requests_per_minute: u32,
+    /// First retry delay of a failed webhook delivery; each next one doubles, with jitter.
+    pub webhook_retry_base: Duration,
+    /// How long a delivery is retried before it is given up and its endpoint marked failing.
+    pub webhook_max_age: Duration,
+    /// How often the webhook worker looks for work.
+    pub webhook_poll_interval: Duration,
+    pub webhook_timeout: Duration,
+    /// Allow webhook URLs on private, loopback or link-local addresses (tests, internal setups).
+    pub webhook_allow_private: bool,
+    /// The `reporting-org` reference of the IATI publication.
+    pub iati_reporting_org: String,
+}
+
+impl PartnerSettings {
+    pub fn defaults() -> Self {
+        Self {
+            requests_per_minute: 120,
+            webhook_retry_base: Duration::from_secs(30),
+            webhook_max_age: Duration::from_secs(24 * 3600),
+            webhook_poll_interval: Duration::from_secs(1),
+            webhook_timeout: Duration::from_secs(5),
+            webhook_allow_private: false,
+            iati_reporting_org: "XM-DAC-ML-BKO-DJCD".to_owned(),
+        }
+    }
 }
 
 /// The secret key of development builds. Production refuses to start with it.
@@ -144,6 +177,7 @@ impl Settings {
             client_request_timeout: Duration::from_secs(10),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             auth: AuthSettings::development_defaults(),
+            partners: PartnerSettings::defaults(),
         }
     }
 
@@ -254,6 +288,45 @@ impl Settings {
                     "a whole number from 1",
                 )?
                 .max(1),
+            },
+            partners: PartnerSettings {
+                requests_per_minute: parse_or(
+                    "PARTNER_REQUESTS_PER_MINUTE",
+                    get("PARTNER_REQUESTS_PER_MINUTE"),
+                    120,
+                    "a whole number from 1",
+                )?
+                .max(1),
+                webhook_retry_base: Duration::from_millis(parse_or(
+                    "WEBHOOK_RETRY_BASE_MS",
+                    get("WEBHOOK_RETRY_BASE_MS"),
+                    30_000,
+                    "milliseconds",
+                )?),
+                webhook_max_age: Duration::from_secs(parse_or(
+                    "WEBHOOK_MAX_AGE_SECS",
+                    get("WEBHOOK_MAX_AGE_SECS"),
+                    86_400,
+                    "seconds",
+                )?),
+                webhook_poll_interval: Duration::from_millis(
+                    parse_or("WEBHOOK_POLL_INTERVAL_MS", get("WEBHOOK_POLL_INTERVAL_MS"), 1000, "milliseconds")?
+                        .max(10),
+                ),
+                webhook_timeout: Duration::from_millis(parse_or(
+                    "WEBHOOK_TIMEOUT_MS",
+                    get("WEBHOOK_TIMEOUT_MS"),
+                    5000,
+                    "milliseconds",
+                )?),
+                webhook_allow_private: parse_or(
+                    "WEBHOOK_ALLOW_PRIVATE",
+                    get("WEBHOOK_ALLOW_PRIVATE"),
+                    false,
+                    "true or false",
+                )?,
+                iati_reporting_org: get("IATI_REPORTING_ORG")
+                    .unwrap_or_else(|| PartnerSettings::defaults().iati_reporting_org),
             },
         })
         .and_then(Self::refuse_unsafe_production)

@@ -45,6 +45,9 @@ pub enum ApiError {
     /// 404: no such resource (or one the caller may not know exists).
     #[error("not found")]
     NotFound,
+    /// 405: the path exists, not with this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
     /// 409: the request conflicts with the current state; `extra` adds members to the problem.
     #[error("conflict: {}", .detail.en)]
     Conflict { code: &'static str, detail: Text, extra: Map<String, Value> },
@@ -106,6 +109,14 @@ impl ApiError {
                 Text::fixed("Aucune ressource ne correspond à cette adresse.", "No resource matches this address."),
             ),
             Conflict { detail, .. } => ("conflict", Text::fixed("Conflit", "Conflict"), detail.clone()),
+            MethodNotAllowed { allow } => (
+                "method-not-allowed",
+                Text::fixed("Méthode non autorisée", "Method not allowed"),
+                Text::new(
+                    format!("Méthodes acceptées à cette adresse : {}.", allow.join(", ")),
+                    format!("Methods accepted at this address: {}.", allow.join(", ")),
+                ),
+            ),
             PreconditionFailed { .. } => (
                 "precondition-failed",
                 Text::fixed("Version périmée", "Precondition failed"),
@@ -192,6 +203,7 @@ impl ResponseError for ApiError {
             Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Conflict { .. } => StatusCode::CONFLICT,
             PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -224,6 +236,9 @@ impl ResponseError for ApiError {
             }
             ApiError::PreconditionFailed { current_etag } => {
                 response.insert_header((header::ETAG, current_etag.clone()));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
             }
             _ => {}
         }

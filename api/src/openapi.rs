@@ -23,7 +23,7 @@ use crate::{
         contact(name = "Direction du Jumelage et de la Coopération Décentralisée, Mairie du District de Bamako", email = "djcd@bamako.ml"),
         license(name = "MIT", identifier = "MIT"),
     ),
-    servers((url = "http://127.0.0.1:8080", description = "A local server started with `cargo run --release -p api`")),
+    servers((url = "/", description = "This server (local, test or production): the document is served by the API it describes")),
     components(schemas(crate::error::ProblemDocument, crate::error::FieldErrorDocument)),
     tags(
         (name = "health", description = "Probes for orchestrators: liveness and readiness."),
@@ -92,6 +92,12 @@ const PROBLEM_RESPONSES: &[(&str, u16, &str, &str)] = &[
     ),
     ("TooManyRequests", 429, "Too many requests; retry after `Retry-After` seconds.", "Réessayez dans 30 s."),
     (
+        "InternalServerError",
+        500,
+        "A fault of the server, logged with the request id; the answer carries no internals.",
+        "Une erreur inattendue s'est produite ; elle a été journalisée avec l'identifiant de la requête.",
+    ),
+    (
         "ServiceUnavailable",
         503,
         "The database cannot be reached now; retry after `Retry-After` seconds.",
@@ -99,9 +105,23 @@ const PROBLEM_RESPONSES: &[(&str, u16, &str, &str)] = &[
     ),
 ];
 
+/// Operations that answer 429 when a caller goes over its allowance.
+const THROTTLED: &[&str] = &["login", "issue_client_token"];
+/// Operations whose `If-Match` is optional (a move honours it when sent).
+const OPTIONAL_IF_MATCH: &[&str] = &["change_agreement_status", "create_status_update"];
+/// Update bodies that the server refuses when empty.
+const NON_EMPTY_BODIES: &[&str] = &["UpdateDomain"];
+/// Free text as `validate::check_text` accepts it: no control characters but tab and line
+/// breaks, and not blank.
+const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+
 fn complete(document: &mut Value) {
     add_problem_responses(document);
     add_security_schemes(document);
+    document["servers"][0]["x-internal"] = json!(false);
+    constrain_request_schemas(document);
+    add_role_rules(document);
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -155,11 +175,11 @@ fn add_security_schemes(document: &mut Value) {
     let schemes = json!({
         "bearer": {
             "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-            "description": "An access token from `POST /api/v1/auth/login` (staff) or `POST /api/v1/auth/token` (partner systems)."
+            "description": "An access token from `POST /api/v1/auth/login` (staff) or `POST /api/v1/auth/token` (partner systems). JWT best practices of RFC8725: the algorithm is pinned (HS256 with a `kid`), `iss`, `aud`, `exp`, `nbf` and `iat` are required and checked, tokens live 15 minutes."
         },
         "client_credentials": {
             "type": "oauth2",
-            "description": "Partner systems: OAuth 2.0 client credentials of a machine account.",
+            "description": "Partner systems: OAuth 2.0 client credentials of a machine account. The tokens follow RFC8725 (pinned algorithm, every registered claim checked, 15-minute lifetime).",
             "flows": {"clientCredentials": {"tokenUrl": "/api/v1/auth/token", "scopes": {}}}
         }
     });
@@ -240,8 +260,161 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
         add(412, "PreconditionFailed");
         add(428, "PreconditionRequired");
     }
+    if OPTIONAL_IF_MATCH.contains(&operation_id.as_str()) {
+        add(412, "PreconditionFailed");
+    }
+    if THROTTLED.contains(&operation_id.as_str()) || path.starts_with("/api/v1/partner/") {
+        add(429, "TooManyRequests");
+    }
     if path.starts_with("/api/") || path == "/health/ready" {
         add(503, "ServiceUnavailable");
+    }
+    add(500, "InternalServerError");
+    let versioned = matches!(method, "patch" | "delete");
+    if versioned || OPTIONAL_IF_MATCH.contains(&operation_id.as_str()) {
+        let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+        if let Some(parameters) = parameters.as_array_mut() {
+            parameters.push(json!({
+                "name": "If-Match", "in": "header", "required": versioned,
+                "description": "The ETag read by GET: the change applies only to that version (412 otherwise).",
+                "schema": {"type": "string", "maxLength": 100, "pattern": "^(\\*|(W/)?\"[^\"]*\")$"},
+                "example": "\"1\""
+            }));
+        }
+    }
+    constrain_parameters(operation);
+}
+
+/// The role/division rule of people's accounts, as JSON Schema conditions: division heads and
+/// agents have a division, the director none; a division changes only with the role.
+fn add_role_rules(document: &mut Value) {
+    let staff_with_division =
+        json!({"required": ["role"], "properties": {"role": {"enum": ["division_head", "agent"]}}});
+    let then = json!({"required": ["division"], "properties": {"division": {"type": "string"}}});
+    let otherwise = json!({"properties": {"division": {"type": "null"}}});
+    for name in ["CreateUser", "UpdateUser"] {
+        if let Some(schema) = document["components"]["schemas"].get_mut(name).and_then(Value::as_object_mut) {
+            schema.insert("if".into(), staff_with_division.clone());
+            schema.insert("then".into(), then.clone());
+            schema.insert("else".into(), otherwise.clone());
+            if name == "UpdateUser" {
+                schema.insert("dependentRequired".into(), json!({"division": ["role"]}));
+            }
+        }
+    }
+}
+
+/// Bounds on path and query parameters, as the server enforces them.
+fn constrain_parameters(operation: &mut Map<String, Value>) {
+    let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) else { return };
+    for parameter in parameters {
+        let name = parameter["name"].as_str().unwrap_or("").to_owned();
+        let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) else { continue };
+        let is_string = schema
+            .get("type")
+            .is_some_and(|t| t == "string" || t.as_array().is_some_and(|a| a.contains(&json!("string"))));
+        if !is_string || schema.contains_key("maxLength") || schema.contains_key("enum") {
+            continue;
+        }
+        match (name.as_str(), schema.get("format").and_then(Value::as_str)) {
+            (_, Some("uuid")) => {
+                schema.insert("maxLength".into(), json!(36));
+            }
+            (_, Some("date")) => {
+                schema.insert("maxLength".into(), json!(10));
+            }
+            ("cursor", _) => {
+                schema.insert("maxLength".into(), json!(512));
+                schema.insert("pattern".into(), json!(CURSOR_PATTERN));
+            }
+            ("code", _) => {
+                schema.insert("maxLength".into(), json!(40));
+                schema.insert("pattern".into(), json!("^[a-z][a-z0-9_]{1,39}$"));
+            }
+            _ => {
+                schema.insert("maxLength".into(), json!(200));
+            }
+        }
+    }
+}
+
+/// Request bodies: free text gets the pattern the server enforces, identifiers their length.
+fn constrain_request_schemas(document: &mut Value) {
+    let mut names: Vec<String> = Vec::new();
+    collect_refs(&document["paths"].clone(), &mut names, true);
+    let mut index = 0;
+    while index < names.len() {
+        let schema = document["components"]["schemas"][&names[index]].clone();
+        collect_refs(&schema, &mut names, false);
+        index += 1;
+    }
+    for name in names {
+        let Some(schema) = document["components"]["schemas"].get_mut(&name).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if NON_EMPTY_BODIES.contains(&name.as_str()) {
+            schema.insert("minProperties".into(), json!(1));
+        }
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for property in properties.values_mut() {
+            constrain_string(property);
+            if let Some(items) = property.get_mut("items") {
+                constrain_string(items);
+            }
+        }
+    }
+}
+
+fn constrain_string(property: &mut Value) {
+    let Some(property) = property.as_object_mut() else { return };
+    let is_string = property
+        .get("type")
+        .is_some_and(|t| t == "string" || t.as_array().is_some_and(|a| a.contains(&json!("string"))));
+    if !is_string || property.contains_key("enum") {
+        return;
+    }
+    match property.get("format").and_then(Value::as_str) {
+        Some("uuid") => {
+            property.entry("maxLength").or_insert(json!(36));
+        }
+        Some("date") => {
+            property.entry("maxLength").or_insert(json!(10));
+        }
+        Some(_) => {}
+        None => {
+            let has_min = property.get("minLength").and_then(Value::as_u64).is_some_and(|min| min >= 1);
+            if has_min && !property.contains_key("pattern") {
+                property.insert("pattern".into(), json!(TEXT_PATTERN));
+            }
+        }
+    }
+}
+
+/// The names of the schemas that `value` refers to (only under `requestBody` when `bodies_only`).
+fn collect_refs(value: &Value, names: &mut Vec<String>, bodies_only: bool) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if bodies_only && key != "requestBody" && !child.is_object() {
+                    continue;
+                }
+                if key == "$ref" && !bodies_only {
+                    if let Some(name) = child.as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        && !names.iter().any(|n| n == name)
+                    {
+                        names.push(name.to_owned());
+                    }
+                } else if bodies_only && key == "requestBody" {
+                    collect_refs(child, names, false);
+                } else if bodies_only && (key == "responses" || key == "parameters") {
+                    continue;
+                } else {
+                    collect_refs(child, names, bodies_only);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, names, bodies_only)),
+        _ => {}
     }
 }
 
@@ -273,6 +446,25 @@ mod tests {
                 assert!(policy::operation_action(id).is_some(), "{method} {path} ({id}) is not in policy::OPERATIONS");
             }
         }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        fn walk(value: &Value, document: &Value) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                        let pointer = reference.trim_start_matches('#');
+                        assert!(document.pointer(pointer).is_some(), "unresolved {reference}");
+                    }
+                    map.values().for_each(|child| walk(child, document));
+                }
+                Value::Array(items) => items.iter().for_each(|child| walk(child, document)),
+                _ => {}
+            }
+        }
+        let document = document();
+        walk(&document, &document);
     }
 
     #[test]

@@ -25,10 +25,11 @@ pub struct TokenPair {
     /// A JWT to send as `Authorization: Bearer …`.
     pub access_token: String,
     /// Always `Bearer`.
-    pub token_type: String,
+    pub token_type: crate::routes::auth::dto::TokenType,
     /// Seconds until the access token expires.
     pub expires_in: i64,
     /// An opaque, single-use token for `POST /api/v1/auth/refresh`.
+    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
     pub refresh_token: String,
 }
 
@@ -63,7 +64,7 @@ pub async fn issue_pair(
     .await?;
     Ok(TokenPair {
         access_token: access_token(state, account, Some(family))?,
-        token_type: "Bearer".into(),
+        token_type: crate::routes::auth::dto::TokenType::Bearer,
         expires_in: state.keys.access_ttl_secs,
         refresh_token: refresh,
     })

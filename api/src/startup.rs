@@ -96,6 +96,7 @@ fn build_metrics() -> anyhow::Result<Metrics> {
 fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> anyhow::Result<Server> {
     let metrics = build_metrics()?;
     let document = openapi::document();
+    let known_routes = web::Data::new(KnownRoutes::from_document(&document));
     let shutdown_grace = settings.shutdown_grace;
     let client_request_timeout = settings.client_request_timeout;
     let body_limit = settings.body_limit_bytes;
@@ -108,6 +109,7 @@ fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Setting
         let (app, _) = App::new()
             .into_utoipa_app()
             .app_data(state.clone())
+            .app_data(known_routes.clone())
             .app_data(BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(path_config())
@@ -181,6 +183,43 @@ async fn redirect_to_swagger_ui() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger-ui/")).finish()
 }
 
-async fn unknown_route() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+/// The paths the server serves and their methods, to tell a wrong method (405) from a wrong
+/// path (404).
+pub struct KnownRoutes(Vec<(Vec<String>, Vec<String>)>);
+
+impl KnownRoutes {
+    fn from_document(document: &serde_json::Value) -> Self {
+        let mut routes = Vec::new();
+        if let Some(paths) = document["paths"].as_object() {
+            for (template, item) in paths {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods =
+                    item.as_object().map(|ops| ops.keys().map(|m| m.to_uppercase()).collect()).unwrap_or_default();
+                routes.push((segments, methods));
+            }
+        }
+        Self(routes)
+    }
+
+    /// The methods served at `path`, if the path exists.
+    fn methods(&self, path: &str) -> Vec<String> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut methods: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+            })
+            .flat_map(|(_, methods)| methods.iter().cloned())
+            .collect();
+        methods.sort();
+        methods.dedup();
+        methods
+    }
+}
+
+async fn unknown_route(req: actix_web::HttpRequest, routes: web::Data<KnownRoutes>) -> Result<HttpResponse, ApiError> {
+    let allow = routes.methods(req.path());
+    if allow.is_empty() { Err(ApiError::NotFound) } else { Err(ApiError::MethodNotAllowed { allow }) }
 }

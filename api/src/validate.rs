@@ -35,6 +35,38 @@ impl Rules {
     }
 }
 
+/// A query parameter out of its declared bounds is a 400, like any parameter that cannot be used.
+pub fn check_param_range(name: &str, value: Option<i32>, min: i32, max: i32) -> Result<(), ApiError> {
+    match value {
+        Some(value) if !(min..=max).contains(&value) => Err(ApiError::BadRequest(
+            Text::new(format!("Paramètre {name} invalide."), format!("Invalid {name} parameter.")),
+            vec![FieldError::new(
+                name,
+                "range",
+                Text::new(format!("Entre {min} et {max}."), format!("Between {min} and {max}.")),
+            )],
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A code parameter (`FR`, `XOF`): `len` upper-case letters, else 400.
+pub fn check_param_code(name: &str, value: Option<&str>, len: usize) -> Result<(), ApiError> {
+    match value {
+        Some(value) if value.len() != len || !value.bytes().all(|b| b.is_ascii_uppercase()) => {
+            Err(ApiError::BadRequest(
+                Text::new(format!("Paramètre {name} invalide."), format!("Invalid {name} parameter.")),
+                vec![FieldError::new(
+                    name,
+                    "format",
+                    Text::new(format!("{len} lettres majuscules."), format!("{len} upper-case letters.")),
+                )],
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Text of `min..=max` characters, with no control characters (NUL included) and not blank.
 pub fn check_text(rules: &mut Rules, field: &str, value: &str, min: usize, max: usize) {
     let length = value.chars().count();

@@ -213,7 +213,7 @@ async fn machine_accounts_sign_in_by_client_credentials_as_form_or_json() {
             [("grant_type", "password"), ("client_id", client_id.as_str()), ("client_secret", secret.as_str())];
         expect_problem(
             app.client.post(app.url("/api/v1/auth/token")).form(&password_grant).send().await.unwrap(),
-            422,
+            400,
             "grant",
         )
         .await;

@@ -63,13 +63,16 @@ async fn role_and_division_must_agree() {
         let cases = [
             (json!({"email": "a@djcd.test", "full_name": "A", "role": "agent"}), "division"),
             (json!({"email": "b@djcd.test", "full_name": "B", "role": "director", "division": "twinning"}), "division"),
-            (json!({"email": "c@djcd.test", "full_name": "C", "role": "partner"}), "role"),
             (json!({"email": "not-an-email", "full_name": "D", "role": "director"}), "email"),
         ];
         for (body, field) in cases {
             let problem = expect_problem(app.post_json("/api/v1/users", &body).await, 422, field).await;
             assert_eq!(problem["errors"][0]["field"], field, "{body}");
         }
+        let partner = json!({"email": "c@djcd.test", "full_name": "C", "role": "partner"});
+        let problem =
+            expect_problem(app.post_json("/api/v1/users", &partner).await, 400, "partner is not a staff role").await;
+        assert_eq!(problem["errors"][0]["field"], "role");
     }
 }
 
@@ -131,9 +134,46 @@ async fn the_last_active_director_cannot_be_deactivated_or_demoted() {
         let path = format!("/api/v1/users/{}", me["id"].as_str().unwrap());
         let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
         let problem = expect_problem(app.delete(&path, Some(&etag)).await, 409, "last director").await;
-        assert_eq!(problem["code"], "last_director");
+        assert_eq!(problem["code"], "own_account");
         let body = json!({"role": "agent", "division": "twinning"});
         expect_problem(app.patch_json(&path, Some(&etag), &body).await, 409, "demote").await;
         assert_eq!(app.count_rows("account", "role = 'director' AND is_active = true").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn nobody_resets_demotes_or_deactivates_their_own_account_through_the_user_routes() {
+    for app in spawn_apps().await {
+        let other_director = app.create_user("second@djcd.test", "director", None).await;
+        let (_, _, me) = read(app.get("/api/v1/auth/me").await).await;
+        let path = format!("/api/v1/users/{}", me["id"].as_str().unwrap());
+        let problem = expect_problem(
+            app.request(Method::POST, &format!("{path}/password-reset")).send().await.unwrap(),
+            409,
+            "own reset",
+        )
+        .await;
+        assert_eq!(problem["code"], "own_account");
+        let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+        expect_problem(
+            app.patch_json(&path, Some(&etag), &json!({"role": "agent", "division": "twinning"})).await,
+            409,
+            "own demotion",
+        )
+        .await;
+        expect_problem(app.delete(&path, Some(&etag)).await, 409, "own deactivation").await;
+        let (status, _, _) = read(app.patch_json(&path, Some(&etag), &json!({"full_name": "Directeur"})).await).await;
+        assert_eq!(status, 200, "one's own name may change");
+        let response =
+            app.request(Method::POST, &format!("/api/v1/users/{other_director}/password-reset")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "another director's reset works");
+        let problem = expect_problem(
+            app.patch_json(&format!("/api/v1/users/{other_director}"), Some("*"), &json!({"division": "twinning"}))
+                .await,
+            422,
+            "division alone",
+        )
+        .await;
+        assert_eq!(problem["errors"][0]["field"], "role");
     }
 }

@@ -38,6 +38,7 @@ pub trait ActionMarker {
 
 actions! {
     ReadOwnAccount => "account.read_own",
+    ChangeOwnPassword => "account.change_password",
     ReadDomains => "domains.read",
     WriteDomains => "domains.write",
     ManageUsers => "users.manage",
@@ -60,6 +61,7 @@ use Role::{Agent, Director, DivisionHead, Partner};
 /// Who may do what. Row rules (a division's own records) come on top: see `may_write_division`.
 pub const ROLE_TABLE: &[(Action, &[Role])] = &[
     (Action::ReadOwnAccount, &[Director, DivisionHead, Agent, Partner]),
+    (Action::ChangeOwnPassword, &[Director, DivisionHead, Agent]),
     (Action::ReadDomains, &[Director, DivisionHead, Agent, Partner]),
     (Action::WriteDomains, &[Director]),
     (Action::ManageUsers, &[Director]),
@@ -92,7 +94,7 @@ pub const OPERATIONS: &[(&str, Option<Action>)] = &[
     ("issue_client_token", None),
     ("logout", Some(Action::ReadOwnAccount)),
     ("get_me", Some(Action::ReadOwnAccount)),
-    ("change_password", Some(Action::ReadOwnAccount)),
+    ("change_password", Some(Action::ChangeOwnPassword)),
     ("list_users", Some(Action::ManageUsers)),
     ("create_user", Some(Action::ManageUsers)),
     ("get_user", Some(Action::ManageUsers)),

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every route: middleware and extractors.
 pub mod concurrency;
+pub mod conditional;
 pub mod extract;
 pub mod idempotency;
 pub mod middleware;

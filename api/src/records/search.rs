@@ -1,6 +1,28 @@
 //! Accent- and case-free search: records keep a normalised copy of their searchable text, and `q`
 //! is normalised the same way, so "fes" finds "Fès" identically on SQLite and PostgreSQL.
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr};
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+use crate::{
+    error::{ApiError, FieldError},
+    i18n::Text,
+};
+
+/// The longest `q` a list accepts.
+pub const MAX_QUERY: usize = 200;
+
+/// The condition "the search text of `column` contains `q`", accents and case ignored; `None` for
+/// an absent or blank `q`, 400 for one longer than 200 characters.
+pub fn matching(column: impl IntoColumnRef, q: Option<&str>) -> Result<Option<SimpleExpr>, ApiError> {
+    let Some(q) = q.filter(|q| !q.trim().is_empty()) else { return Ok(None) };
+    if q.chars().count() > MAX_QUERY {
+        return Err(ApiError::BadRequest(
+            Text::fixed("Paramètre q trop long.", "The q parameter is too long."),
+            vec![FieldError::new("q", "length", Text::fixed("200 caractères au plus.", "At most 200 characters."))],
+        ));
+    }
+    Ok(Some(Expr::col(column).like(LikeExpr::new(like_pattern(q)).escape('\\'))))
+}
 
 /// Lower-case, without diacritics, with runs of white space folded to one space.
 pub fn normalize(text: &str) -> String {

@@ -9,8 +9,13 @@ use crate::{error::ApiError, state::AppState};
 #[derive(Serialize, ToSchema)]
 pub struct HealthStatus {
     /// `ok` when the probe passes.
-    #[schema(example = "ok")]
-    pub status: String,
+    pub status: Health,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Ok,
 }
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -27,7 +32,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[get("/live")]
 pub async fn get_live() -> HttpResponse {
-    HttpResponse::Ok().json(HealthStatus { status: "ok".into() })
+    HttpResponse::Ok().json(HealthStatus { status: Health::Ok })
 }
 
 /// Readiness: the database is reachable
@@ -45,5 +50,5 @@ pub async fn get_live() -> HttpResponse {
 #[get("/ready")]
 pub async fn get_ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await.map_err(|error| ApiError::Unavailable(error.to_string()))?;
-    Ok(HttpResponse::Ok().json(HealthStatus { status: "ok".into() }))
+    Ok(HttpResponse::Ok().json(HealthStatus { status: Health::Ok }))
 }

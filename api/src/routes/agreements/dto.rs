@@ -69,8 +69,10 @@ pub struct CityRole {
     #[schema(max_length = 200)]
     pub label: Option<String>,
     #[schema(minimum = 1900, maximum = 2100)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub from_year: Option<i32>,
     #[schema(minimum = 1900, maximum = 2100)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub to_year: Option<i32>,
 }
 
@@ -175,6 +177,7 @@ pub struct CreateAgreement {
     pub title: String,
     pub signed_on: Option<NaiveDate>,
     #[schema(minimum = 1900, maximum = 2100)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub signed_year: Option<i32>,
     pub effective_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
@@ -204,7 +207,7 @@ pub struct UpdateAgreement {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(nullable)]
     pub signed_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::double_option_i32")]
     #[schema(minimum = 1900, maximum = 2100, nullable)]
     pub signed_year: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]

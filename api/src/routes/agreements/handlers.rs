@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+    sea_query::{Expr, Func, Query},
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -99,6 +99,8 @@ pub async fn list_agreements(
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
     let sort = Sort::parse(query.sort.as_deref(), SORTS, "title")?;
+    crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
+    crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
     let mut select = agreement::Entity::find();
     if !query.include_archived {
         select = select.filter(agreement::Column::ArchivedAt.is_null());
@@ -134,9 +136,8 @@ pub async fn list_agreements(
             .to_owned();
         select = select.filter(agreement::Column::Id.in_subquery(with_partner));
     }
-    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        select = select
-            .filter(Expr::col(agreement::Column::SearchText).like(LikeExpr::new(search::like_pattern(q)).escape('\\')));
+    if let Some(condition) = search::matching(agreement::Column::SearchText, query.q.as_deref())? {
+        select = select.filter(condition);
     }
     let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
     let rows = keyset(select, &sort, agreement::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;

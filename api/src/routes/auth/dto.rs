@@ -39,17 +39,16 @@ pub struct ChangePasswordRequest {
 /// OAuth 2.0 client-credentials request (RFC 6749 §4.4), as a form or as JSON.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"grant_type": "client_credentials", "client_id": "ptf-7f3a2c", "client_secret": "…"}))]
+#[schema(example = json!({"grant_type": "client_credentials", "client_id": "djcd-0193a4b27c1e7d2a9f003b8f6a1c2d4e", "client_secret": "…"}))]
 pub struct ClientCredentialsRequest {
-    /// Must be `client_credentials`.
-    #[schema(example = "client_credentials")]
-    pub grant_type: String,
-    #[schema(max_length = 64)]
+    pub grant_type: GrantType,
+    #[schema(max_length = 64, pattern = "^djcd-[0-9a-f]{32}$", example = "djcd-0193a4b27c1e7d2a9f003b8f6a1c2d4e")]
     pub client_id: String,
-    #[schema(max_length = 256)]
+    #[schema(max_length = 256, format = Password)]
     pub client_secret: String,
     /// Ignored: the scope is the partner bound to the account.
     #[serde(default)]
+    #[schema(max_length = 1024)]
     pub scope: Option<String>,
 }
 
@@ -58,8 +57,29 @@ pub struct ClientCredentialsRequest {
 #[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "token_type": "Bearer", "expires_in": 900}))]
 pub struct ClientToken {
     pub access_token: String,
-    pub token_type: String,
+    pub token_type: TokenType,
     pub expires_in: i64,
+}
+
+/// Whether an account is a person's or a partner system's.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Person,
+    Machine,
+}
+
+/// The token type of OAuth 2.0 answers: always `Bearer`.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+pub enum TokenType {
+    Bearer,
+}
+
+/// The grant of `POST /api/v1/auth/token`: only client credentials.
+#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    ClientCredentials,
 }
 
 /// The caller's account.
@@ -67,11 +87,12 @@ pub struct ClientToken {
 #[schema(example = json!({
     "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "kind": "person", "email": "agent@djcd.bamako.ml",
     "full_name": "Awa Traoré", "role": "agent", "division": "twinning", "partner_id": null,
-    "is_active": true, "last_login_at": "2026-11-27T09:00:00Z", "created_at": "2026-11-01T09:00:00Z"
+    "is_active": true, "last_login_at": "2026-11-27T09:00:00Z", "created_at": "2026-11-01T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z"
 }))]
 pub struct AccountResponse {
     pub id: Uuid,
     /// `person` or `machine`.
+    #[schema(value_type = AccountKind)]
     pub kind: String,
     pub email: Option<String>,
     pub full_name: String,

@@ -10,7 +10,11 @@ use super::dto::{
 };
 use crate::{
     accounts::{KIND_MACHINE, KIND_PERSON, normalize_email},
-    auth::{Authorized, password, policy::ReadOwnAccount, secrets},
+    auth::{
+        Authorized, password,
+        policy::{ChangeOwnPassword, ReadOwnAccount},
+        secrets,
+    },
     error::ApiError,
     http::extract::{ApiJson, parse_json},
     i18n::Text,
@@ -141,7 +145,7 @@ pub async fn get_me(caller: Authorized<ReadOwnAccount>, state: web::Data<AppStat
 )]
 #[put("/password")]
 pub async fn change_password(
-    caller: Authorized<ReadOwnAccount>,
+    caller: Authorized<ChangeOwnPassword>,
     state: web::Data<AppState>,
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -207,11 +211,11 @@ pub async fn issue_client_token(
             });
         }
     };
-    if request.grant_type != "client_credentials" {
+    if request.scope.as_ref().is_some_and(|scope| scope.len() > 1024) {
         return Err(ApiError::invalid(
-            "grant_type",
-            "unsupported_grant_type",
-            Text::fixed("Seul client_credentials est pris en charge.", "Only client_credentials is supported."),
+            "scope",
+            "length",
+            Text::fixed("1024 caractères au plus.", "At most 1024 characters."),
         ));
     }
     let address = req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_default();
@@ -242,7 +246,7 @@ pub async fn issue_client_token(
     let token = sessions::access_token(&state, &account, None)?;
     Ok(HttpResponse::Ok().json(ClientToken {
         access_token: token,
-        token_type: "Bearer".into(),
+        token_type: super::dto::TokenType::Bearer,
         expires_in: state.keys.access_ttl_secs,
     }))
 }

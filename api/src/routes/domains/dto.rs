@@ -75,6 +75,7 @@ pub struct CreateDomain {
     pub label_en: String,
     /// Display order; after the last one when absent.
     #[schema(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub position: Option<i32>,
 }
 
@@ -101,6 +102,7 @@ pub struct UpdateDomain {
     #[schema(min_length = 1, max_length = 200)]
     pub label_en: Option<String>,
     #[schema(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub position: Option<i32>,
 }
 

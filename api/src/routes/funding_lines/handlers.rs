@@ -185,6 +185,7 @@ pub async fn create(
 pub async fn list(db: &impl ConnectionTrait, query: &ListFundingLinesQuery) -> Result<FundingLineList, ApiError> {
     let limit = page_limit(query.limit)?;
     let sort = Sort::parse(None, SORTS, "created_at")?;
+    crate::validate::check_param_code("currency", query.currency.as_deref(), 3)?;
     let mut select = funding_line::Entity::find();
     if !query.include_archived {
         select = select.filter(funding_line::Column::ArchivedAt.is_null());

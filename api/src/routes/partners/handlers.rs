@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+    sea_query::{Expr, Query},
 };
 use uuid::Uuid;
 
@@ -85,6 +85,7 @@ pub async fn list_partners(
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
     let sort = Sort::parse(query.sort.as_deref(), SORTS, "name")?;
+    crate::validate::check_param_code("country", query.country.as_deref(), 2)?;
     let mut select = partner::Entity::find();
     if !query.include_archived {
         select = select.filter(partner::Column::ArchivedAt.is_null());
@@ -93,7 +94,7 @@ pub async fn list_partners(
         select = select.filter(partner::Column::Kind.eq(kind.as_str()));
     }
     if let Some(country) = &query.country {
-        select = select.filter(partner::Column::Country.eq(country.to_uppercase()));
+        select = select.filter(partner::Column::Country.eq(country.as_str()));
     }
     if let Some(classic) = query.is_classic_ptf {
         select = select.filter(partner::Column::IsClassicPtf.eq(classic));
@@ -106,9 +107,8 @@ pub async fn list_partners(
             .to_owned();
         select = select.filter(partner::Column::Id.in_subquery(with_domain));
     }
-    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        select = select
-            .filter(Expr::col(partner::Column::SearchText).like(LikeExpr::new(search::like_pattern(q)).escape('\\')));
+    if let Some(condition) = search::matching(partner::Column::SearchText, query.q.as_deref())? {
+        select = select.filter(condition);
     }
     let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
     let rows = keyset(select, &sort, partner::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;

@@ -490,6 +490,7 @@ pub struct CreateStatusUpdate {
     pub status: Option<ProjectStatus>,
     /// The new progress figure, 0 to 100.
     #[schema(minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub progress: Option<i32>,
     /// What happened: required.
     #[schema(min_length = 1, max_length = 4000)]

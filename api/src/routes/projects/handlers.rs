@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+    sea_query::{Expr, Query},
 };
 use uuid::Uuid;
 
@@ -93,6 +93,8 @@ pub async fn list_projects(
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
     let sort = Sort::parse(query.sort.as_deref(), SORTS, "-created_at")?;
+    crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
+    crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
     let mut select = project::Entity::find();
     if !query.include_archived {
         select = select.filter(project::Column::ArchivedAt.is_null());
@@ -137,9 +139,8 @@ pub async fn list_projects(
             .to_owned();
         select = select.filter(project::Column::Id.in_subquery(ids));
     }
-    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        select = select
-            .filter(Expr::col(project::Column::SearchText).like(LikeExpr::new(search::like_pattern(q)).escape('\\')));
+    if let Some(condition) = search::matching(project::Column::SearchText, query.q.as_deref())? {
+        select = select.filter(condition);
     }
     let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
     let rows = keyset(select, &sort, project::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;

@@ -25,6 +25,25 @@ pub struct ListAccountsQuery {
     pub cursor: Option<String>,
 }
 
+/// The roles of the DJCD's people (`partner` is for machine accounts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Director,
+    DivisionHead,
+    Agent,
+}
+
+impl From<StaffRole> for Role {
+    fn from(role: StaffRole) -> Self {
+        match role {
+            StaffRole::Director => Role::Director,
+            StaffRole::DivisionHead => Role::DivisionHead,
+            StaffRole::Agent => Role::Agent,
+        }
+    }
+}
+
 /// A page of accounts, oldest first.
 #[derive(Serialize, ToSchema)]
 pub struct AccountList {
@@ -43,7 +62,7 @@ pub struct CreateUser {
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     /// `director`, `division_head` or `agent` (`partner` is for machine accounts).
-    pub role: Role,
+    pub role: StaffRole,
     /// Required for `division_head` and `agent`; absent for `director`.
     pub division: Option<Division>,
     #[schema(format = "password", min_length = 12, max_length = 128)]
@@ -66,7 +85,7 @@ pub struct AccountWithPassword {
 pub struct UpdateUser {
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
-    pub role: Option<Role>,
+    pub role: Option<StaffRole>,
     /// Set with the role; `null` removes it (director).
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(nullable)]
@@ -91,7 +110,9 @@ pub struct CreateMachineAccount {
 pub struct MachineCredentials {
     pub account: AccountResponse,
     /// The `client_id` for `POST /api/v1/auth/token`.
+    #[schema(pattern = "^djcd-[0-9a-f]{32}$")]
     pub client_id: String,
     /// The `client_secret`: shown once, stored only as a hash.
+    #[schema(format = Password)]
     pub client_secret: String,
 }

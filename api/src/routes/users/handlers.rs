@@ -129,7 +129,8 @@ pub async fn create_user(
             (generated.clone(), Some(generated))
         }
     };
-    let new = NewPerson { email: body.email, full_name: body.full_name, role: body.role, division: body.division };
+    let new =
+        NewPerson { email: body.email, full_name: body.full_name, role: body.role.into(), division: body.division };
     let account = accounts::create_person(&state.db, new, &password).await?;
     Ok(with_etag(actix_web::http::StatusCode::CREATED, &account)
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", account.id)))
@@ -156,7 +157,8 @@ pub async fn get_user(
 /// Change a person's name, role, division or activity
 ///
 /// Needs `If-Match`. A change of role, division or activity ends the account's sessions at once.
-/// The last active director cannot be demoted or deactivated (409).
+/// The last active director cannot be demoted or deactivated, and nobody changes their own role,
+/// division or activity here (409).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -169,7 +171,7 @@ pub async fn get_user(
 )]
 #[patch("/{id}")]
 pub async fn update_user(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -180,11 +182,18 @@ pub async fn update_user(
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     if_match.check(current.version)?;
     let current_role = Role::parse(&current.role).unwrap_or(Role::Agent);
-    let role = body.role.unwrap_or(current_role);
-    let division = match body.division {
-        Some(division) => division,
-        None if body.role.is_some() && !role.needs_division() => None,
-        None => current.division.as_deref().and_then(crate::auth::Division::parse),
+    let role = body.role.map(Role::from).unwrap_or(current_role);
+    // A division changes only together with the role, so that the pair is judged as a whole.
+    let division = match (body.role, body.division) {
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "role",
+                "required",
+                Text::fixed("La division change avec le rôle.", "The division changes together with the role."),
+            ));
+        }
+        (None, None) => current.division.as_deref().and_then(crate::auth::Division::parse),
+        (Some(_), division) => division.flatten(),
     };
     let mut rules = Rules::default();
     if let Some(name) = &body.full_name {
@@ -193,6 +202,13 @@ pub async fn update_user(
     accounts::check_role(&mut rules, role, division);
     rules.finish()?;
     let active = body.is_active.unwrap_or(current.is_active);
+    if current.id == caller.id
+        && (role != current_role
+            || active != current.is_active
+            || division.map(|d| d.as_str().to_owned()) != current.division)
+    {
+        return Err(own_account());
+    }
     if current_role == Role::Director && (role != Role::Director || !active) {
         ensure_another_director(&txn, current.id).await?;
     }
@@ -221,12 +237,12 @@ pub async fn update_user(
     params(("id" = Uuid, Path, description = "The account's id")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 409, description = "It would leave no active director", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+        (status = 409, description = "It would leave no active director, or it is one's own account", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
     )
 )]
 #[delete("/{id}")]
 pub async fn deactivate_user(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -234,6 +250,9 @@ pub async fn deactivate_user(
     let txn = crate::db::begin_write(&state.db).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     if_match.check(current.version)?;
+    if current.id == caller.id {
+        return Err(own_account());
+    }
     if current.role == Role::Director.as_str() {
         ensure_another_director(&txn, current.id).await?;
     }
@@ -248,19 +267,28 @@ pub async fn deactivate_user(
 
 /// Reset a person's password
 ///
-/// Sets a new random password, returned once, and ends the account's sessions.
+/// Sets a new random password, returned once, and ends the account's sessions. Not for one's own
+/// account (409): that takes the current password, at `PUT /api/v1/auth/password`.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
-    responses((status = 200, description = "The new temporary password", body = AccountWithPassword))
+    responses(
+        (status = 200, description = "The new temporary password", body = AccountWithPassword),
+        (status = 409, description = "One's own account", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
 )]
 #[post("/{id}/password-reset")]
 pub async fn reset_user_password(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
+    // A stolen token must not be enough to take an account over: one's own password changes
+    // with the current one (`PUT /auth/password`).
+    if *id == caller.id {
+        return Err(own_account());
+    }
     let temporary = secrets::random_secret()?;
     let for_hash = temporary.clone();
     let hash = web::block(move || password::hash(&for_hash)).await.map_err(|e| anyhow::anyhow!(e))??;
@@ -272,6 +300,16 @@ pub async fn reset_user_password(
     txn.commit().await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &saved)
         .json(AccountWithPassword { account: saved.into(), temporary_password: Some(temporary) }))
+}
+
+fn own_account() -> ApiError {
+    ApiError::conflict(
+        "own_account",
+        Text::fixed(
+            "On ne change pas son propre rôle, sa division, son activité ni son mot de passe par cette route.",
+            "One's own role, division, activity or password cannot be changed through this route.",
+        ),
+    )
 }
 
 /// Refuses a change that would leave the city without an active director.
