@@ -12,8 +12,25 @@ and sends its real ETag. Negative cases and cases without the header (those that
 left alone. While the document does not declare `If-Match`, schemathesis never sends it and this part
 does nothing.
 
+Conditional moves: `POST …/status-changes` and `POST …/status-updates` honour an optional
+`If-Match` with the ETag of the record they move (the path without its last segment).
+
+Idempotency keys: a positive case that sends `Idempotency-Key` gets a new key of its own. Generated
+keys repeat across cases with other bodies, and the same key with another body is rightly a 422
+(`reused`), or a 409 while the first request is still being served.
+
 Cursors: lists page with an opaque `cursor` that only the server can issue; a positive case gets a
 real `next_cursor` instead of a random string (see `_real_cursor`).
+
+References: bodies name other records (`partner_id`, `parties`, `domains`, `agent_in_charge_id`,
+`agreement_id`) that must exist; a random UUID or code never does. In positive cases they are
+replaced with real ones read from the server (see `_real_references`), so that these cases reach the
+write instead of stopping at the reference check. (The config still takes 422 for them: other rules
+that JSON Schema cannot say may remain broken.)
+
+One write per record at a time: the two workers may write the same record at once, and the second
+conditional write then rightly gets 412. Every write takes a lock on its record (the path, or the
+record a `POST` on a sub-path acts on) from before the ETag is read until the answer is in.
 
 Settings come from the environment set by contract/schemathesis.sh: ST_BASE_URL and ST_AUTHORIZATION
 (the Authorization header of the run, empty for the run without a token).
@@ -22,6 +39,9 @@ Settings come from the environment set by contract/schemathesis.sh: ST_BASE_URL 
 from __future__ import annotations
 
 import os
+import threading
+import time
+import uuid
 
 import requests
 
@@ -80,25 +100,143 @@ def _get(path: str, params: dict | None = None):
         return None
 
 
-def _current_etag(case) -> None:
-    if case.method.upper() not in ("PATCH", "DELETE") or not case.headers:
+def _header(case, wanted: str) -> str | None:
+    """The name under which the case carries header `wanted` (any case), or None."""
+    return next((key for key in (case.headers or {}) if key.lower() == wanted), None)
+
+
+def _record_path(case) -> str:
+    """The record a write acts on: its path, or the path a `POST` on a sub-path is under."""
+    if case.method.upper() == "POST":
+        return case.formatted_path.rsplit("/", 1)[0]
+    return case.formatted_path
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+_held = threading.local()
+
+
+def _lock_record(case) -> None:
+    # A worker thread sends one case at a time: a lock it still holds belongs to a call that ended.
+    _unlock_record()
+    if case.method.upper() == "GET":
         return
-    name = next((key for key in case.headers if key.lower() == "if-match"), None)
+    path = _record_path(case)
+    with _locks_guard:
+        lock = _locks.setdefault(path, threading.Lock())
+    # Bounded: a lock whose release went missing (an unexpected error) delays, never blocks, the run.
+    if lock.acquire(timeout=15):
+        _held.lock = lock
+
+
+def _unlock_record() -> None:
+    lock = getattr(_held, "lock", None)
+    _held.lock = None
+    if lock is not None:
+        lock.release()
+
+
+class _Cached:
+    """A value read from the server, read again after `ttl` seconds (records come and go)."""
+
+    def __init__(self, read, ttl: float = 5.0):
+        self._read, self._ttl, self._value, self._at = read, ttl, None, 0.0
+        self._guard = threading.Lock()
+
+    def get(self):
+        with self._guard:
+            if self._value is None or time.monotonic() - self._at > self._ttl:
+                self._value, self._at = self._read(), time.monotonic()
+            return self._value
+
+
+def _items(path: str, params: dict | None = None) -> list:
+    response = _get(path, params)
+    if response is None or response.status_code != 200:
+        return []
+    try:
+        return response.json().get("items") or []
+    except ValueError:
+        return []
+
+
+def _me() -> dict:
+    response = _get("/api/v1/auth/me")
+    try:
+        return response.json() if response is not None and response.status_code == 200 else {}
+    except ValueError:
+        return {}
+
+
+# The first partner by name: the setup makes it the funder of the project it creates for the run.
+_partner = _Cached(lambda: next((p["id"] for p in _items("/api/v1/partners", {"limit": 1, "sort": "name"})), None))
+_domains = _Cached(lambda: [d["code"] for d in _items("/api/v1/domains")])
+_caller = _Cached(lambda: _me(), ttl=3600)
+
+
+def _real_references(case) -> None:
+    """Replace the references of a positive case's body with records that exist."""
+    if not isinstance(case.body, dict):
+        return
+    partner = _partner.get()
+    domains = _domains.get()
+    caller = _caller.get()
+    staff = caller.get("id") if caller.get("kind") == "person" else None
+
+    def visit(value):
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+            return
+        if not isinstance(value, dict):
+            return
+        for key, item in list(value.items()):
+            if key in ("partner_id", "aegis_partner_id") and isinstance(item, str) and partner:
+                value[key] = partner
+            elif key == "parties" and isinstance(item, list) and partner:
+                value[key] = [partner for _ in item]
+            elif key == "domains" and isinstance(item, list) and domains:
+                value[key] = [domains[index % len(domains)] for index in range(len(item))]
+            elif key == "agent_in_charge_id" and isinstance(item, str):
+                value[key] = staff
+            elif key == "agreement_id" and isinstance(item, str):
+                # An agreement's project involves one of its partners: leave agreements out.
+                value[key] = None
+            else:
+                visit(item)
+
+    visit(case.body)
+
+
+def _current_etag(case) -> None:
+    name = _header(case, "if-match")
     if name is None:
         return
-    response = _get(case.formatted_path)
+    # PATCH and DELETE change the record at their path; a POST moves the record its path is under.
+    response = _get(_record_path(case))
     etag = response.headers.get("ETag") if response is not None else None
     if response is not None and response.status_code == 200 and etag:
         case.headers[name] = etag
 
 
+def _fresh_idempotency_key(case) -> None:
+    name = _header(case, "idempotency-key")
+    if name is not None:
+        case.headers[name] = str(uuid.uuid4())
+
+
 def _real_cursor(case) -> None:
     """Lists page with an opaque `cursor`: only a `next_cursor` the server issued is valid (400 for any
     other string). Use a real one: the next_cursor of a one-item first page, or no cursor at all when
-    there is a single page."""
+    there is a single page. A keyset cursor carries the sort key of its page, so it is fetched with the
+    case's own `sort`; the filters only narrow the rows after it and need not match."""
     if case.method.upper() != "GET" or not case.query or "cursor" not in case.query:
         return
-    response = _get(case.formatted_path, {"limit": 1})
+    params = {"limit": 1}
+    if case.query.get("sort") is not None:
+        params["sort"] = case.query["sort"]
+    response = _get(case.formatted_path, params)
     cursor = None
     if response is not None and response.status_code == 200:
         try:
@@ -113,7 +251,20 @@ def _real_cursor(case) -> None:
 
 @schemathesis.hook
 def before_call(context, case, **kwargs):
+    _lock_record(case)
     if not _is_positive(case):
         return
     _current_etag(case)
+    _fresh_idempotency_key(case)
     _real_cursor(case)
+    _real_references(case)
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    _unlock_record()
+
+
+@schemathesis.hook
+def after_network_error(context, case, request):
+    _unlock_record()

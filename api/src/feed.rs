@@ -1,7 +1,7 @@
 //! The change feed of projects. `record` appends an event in the transaction of the change; the
 //! partner routes and the webhook worker read it in (txid, seq) order, only up to the oldest
 //! transaction still running, so a cursor never skips an event that commits late nor repeats one.
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,11 +11,14 @@ use crate::error::ApiError;
 
 /// What happened to a project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    #[serde(rename = "project.created")]
     ProjectCreated,
+    #[serde(rename = "project.updated")]
     ProjectUpdated,
+    #[serde(rename = "project.status_changed")]
     StatusChanged,
+    #[serde(rename = "project.funding_line_added")]
     FundingLineAdded,
 }
 
@@ -63,4 +66,70 @@ pub async fn record(
     ))
     .await?;
     Ok(())
+}
+
+/// An event read from the feed, with its position (txid, seq).
+#[derive(Clone, Debug)]
+pub struct FeedEvent {
+    pub position: (i64, i64),
+    pub id: Uuid,
+    pub kind: String,
+    pub project_id: Uuid,
+    pub funding_line_id: Option<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// The events after `after`, in feed order: all of them, or those `partner` may see (events of
+/// projects it takes part in; funding-line events only for its own lines or public ones).
+pub async fn events_after(
+    db: &impl ConnectionTrait,
+    partner: Option<Uuid>,
+    after: (i64, i64),
+    limit: u64,
+) -> Result<Vec<FeedEvent>, ApiError> {
+    let backend = db.get_database_backend();
+    let postgres = backend == DatabaseBackend::Postgres;
+    // Numbered placeholders: `$n` for PostgreSQL, `?n` for SQLite.
+    let p = |n: u8| if postgres { format!("${n}") } else { format!("?{n}") };
+    // On PostgreSQL, only events of transactions older than every running one: an event that
+    // commits late is never overtaken by a later one that a reader already went past. (SQLite
+    // serialises writers, so commit order is feed order there.)
+    let horizon = if postgres { " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" } else { "" };
+    let visibility = if partner.is_some() {
+        format!(
+            " AND e.project_id IN (SELECT project_id FROM project_participant WHERE partner_id = {p4}) \
+             AND (e.kind <> 'project.funding_line_added' OR e.funding_line_id IN \
+                  (SELECT id FROM funding_line WHERE partner_id = {p4} OR is_public = {yes}))",
+            p4 = p(4),
+            yes = if postgres { "TRUE" } else { "1" },
+        )
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT e.txid, e.seq, e.id, e.kind, e.project_id, e.funding_line_id, e.occurred_at FROM change_event e \
+         WHERE (e.txid > {p1} OR (e.txid = {p1} AND e.seq > {p2})){horizon}{visibility} ORDER BY e.txid, e.seq LIMIT {p3}",
+        p1 = p(1),
+        p2 = p(2),
+        p3 = p(3),
+    );
+    let mut values: Vec<sea_orm::Value> =
+        vec![after.0.into(), after.1.into(), i64::try_from(limit).unwrap_or(200).into()];
+    if let Some(partner) = partner {
+        values.push(partner.into());
+    }
+    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(FeedEvent {
+                position: (row.try_get("", "txid")?, row.try_get("", "seq")?),
+                id: row.try_get("", "id")?,
+                kind: row.try_get("", "kind")?,
+                project_id: row.try_get("", "project_id")?,
+                funding_line_id: row.try_get("", "funding_line_id")?,
+                occurred_at: row.try_get("", "occurred_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .map_err(ApiError::from)
 }

@@ -12,7 +12,8 @@ use crate::{
         Role,
         policy::{self, Action},
     },
-    routes,
+    money, routes,
+    validate::{self, CODE_PATTERN, TEXT_PATTERN},
 };
 
 #[derive(OpenApi)]
@@ -34,6 +35,9 @@ use crate::{
         (name = "agreements", description = "Twinnings (jumelages), decentralized-cooperation conventions (coopération décentralisée), network memberships, memoranda and financing agreements, with the life of their status: in gestation, active, dormant, suspended, ended. / Jumelages, conventions, adhésions et leur statut."),
         (name = "projects", description = "The city's projects: their status (IATI activity status), append-only timeline, participants (IATI organisation roles), communes and financing. / Les projets de la ville, leur avancement et leur financement."),
         (name = "financing", description = "Funding lines (pledges, commitments, disbursements, expenditures) as exact decimal strings in their currency, and the exchange rates to XOF (EUR at the fixed parity 655.957). / Lignes de financement et taux de change."),
+        (name = "partner", description = "For partner cities' and donors' systems (machine accounts, OAuth 2.0 client credentials): the projects they take part in, their timeline and a change feed, with conditional requests and a per-account rate limit. / Pour les systèmes des partenaires."),
+        (name = "webhooks", description = "Signed notifications of changes to partner systems, retried for 24 hours, with a delivery log. / Notifications signées aux systèmes partenaires."),
+        (name = "iati", description = "Projects published as IATI 2.03 activities (International Aid Transparency Initiative). / Publication IATI des projets."),
         (name = "audit", description = "Who changed what, when, in which request, with the values before and after. / Le journal des modifications."),
         (name = "domains", description = "The domains of cooperation (formation, santé, hydraulique, voirie…) that partners, agreements and projects are tagged with. / Les domaines de coopération."),
     )
@@ -77,6 +81,12 @@ const PROBLEM_RESPONSES: &[(&str, u16, &str, &str)] = &[
         "The body exceeds the configured limit.",
         "Le corps de la requête dépasse la limite de 1048576 octets.",
     ),
+    (
+        "IdempotencyInProgress",
+        409,
+        "A request with the same `Idempotency-Key` is still being served; retry in a moment.",
+        "Une requête avec cette clé d'idempotence est en cours ; réessayez dans un instant.",
+    ),
     ("UnsupportedMediaType", 415, "The body is not `application/json`.", "Envoyez le corps en application/json."),
     (
         "ValidationFailed",
@@ -111,10 +121,12 @@ const THROTTLED: &[&str] = &["login", "issue_client_token"];
 const OPTIONAL_IF_MATCH: &[&str] = &["change_agreement_status", "create_status_update"];
 /// Update bodies that the server refuses when empty.
 const NON_EMPTY_BODIES: &[&str] = &["UpdateDomain"];
-/// Free text as `validate::check_text` accepts it: no control characters but tab and line
-/// breaks, and not blank.
-const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+/// Fields that go together: (body, field, field): when one is a number, so is the other.
+const PAIRED_FIELDS: &[(&str, &str, &str)] = &[("CreatePartner", "latitude", "longitude")];
 const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+/// `Idempotency-Key` as `http::idempotency` accepts it: 1 to 255 visible ASCII characters.
+const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]{1,255}$";
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 fn complete(document: &mut Value) {
     add_problem_responses(document);
@@ -122,6 +134,7 @@ fn complete(document: &mut Value) {
     document["servers"][0]["x-internal"] = json!(false);
     constrain_request_schemas(document);
     add_role_rules(document);
+    add_pair_rules(document);
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -135,6 +148,31 @@ fn complete(document: &mut Value) {
             };
             complete_operation(path, method, operation);
         }
+    }
+    prune_unused_responses(document);
+}
+
+/// Drops the shared problem responses that no operation refers to (e.g. 429 while no operation
+/// is throttled), so that the document lists only what the server can answer.
+fn prune_unused_responses(document: &mut Value) {
+    fn collect(value: &Value, used: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) =
+                    map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/responses/"))
+                {
+                    used.push(name.to_owned());
+                }
+                map.values().for_each(|child| collect(child, used));
+            }
+            Value::Array(items) => items.iter().for_each(|child| collect(child, used)),
+            _ => {}
+        }
+    }
+    let mut used = Vec::new();
+    collect(&document["paths"], &mut used);
+    if let Some(responses) = document["components"].get_mut("responses").and_then(Value::as_object_mut) {
+        responses.retain(|name, _| used.contains(name));
     }
 }
 
@@ -270,6 +308,7 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
         add(503, "ServiceUnavailable");
     }
     add(500, "InternalServerError");
+    complete_idempotency_key(operation);
     let versioned = matches!(method, "patch" | "delete");
     if versioned || OPTIONAL_IF_MATCH.contains(&operation_id.as_str()) {
         let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
@@ -285,12 +324,46 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
     constrain_parameters(operation);
 }
 
+/// Where an operation takes `Idempotency-Key`: its syntax, and the answers of the middleware
+/// (`http::idempotency`): 409 while a request with the same key is being served, 422 when the key
+/// was used with another body.
+fn complete_idempotency_key(operation: &mut Map<String, Value>) {
+    let Some(parameter) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+        .and_then(|parameters| parameters.iter_mut().find(|p| p["name"] == IDEMPOTENCY_KEY && p["in"] == "header"))
+    else {
+        return;
+    };
+    parameter["schema"] =
+        json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN});
+    parameter["description"] = json!(
+        "Any 1 to 255 visible ASCII characters, new for each change (a UUID does). A retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first request is being served, a 409."
+    );
+    parameter["example"] = json!("0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e");
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    let Some(responses) = responses.as_object_mut() else { return };
+    responses.entry("422").or_insert_with(|| json!({"$ref": "#/components/responses/ValidationFailed"}));
+    match responses.get_mut("409") {
+        None => {
+            responses.insert("409".into(), json!({"$ref": "#/components/responses/IdempotencyInProgress"}));
+        }
+        Some(conflict) => {
+            if let Some(description) = conflict.get("description").and_then(Value::as_str) {
+                let description =
+                    format!("{description}; or a request with the same `Idempotency-Key` is still being served");
+                conflict["description"] = json!(description);
+            }
+        }
+    }
+}
+
 /// The role/division rule of people's accounts, as JSON Schema conditions: division heads and
 /// agents have a division, the director none; a division changes only with the role.
 fn add_role_rules(document: &mut Value) {
     let staff_with_division =
         json!({"required": ["role"], "properties": {"role": {"enum": ["division_head", "agent"]}}});
-    let then = json!({"required": ["division"], "properties": {"division": {"type": "string"}}});
+    let then = json!({"required": ["division"], "properties": {"division": {"not": {"type": "null"}}}});
     let otherwise = json!({"properties": {"division": {"type": "null"}}});
     for name in ["CreateUser", "UpdateUser"] {
         if let Some(schema) = document["components"]["schemas"].get_mut(name).and_then(Value::as_object_mut) {
@@ -302,6 +375,28 @@ fn add_role_rules(document: &mut Value) {
             }
         }
     }
+}
+
+/// Numbers that go together (`PAIRED_FIELDS`): both or neither.
+fn add_pair_rules(document: &mut Value) {
+    for (name, first, second) in PAIRED_FIELDS {
+        let Some(schema) = document["components"]["schemas"].get_mut(*name).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let given = |field: &str| json!({"required": [field], "properties": {field: {"type": "number"}}});
+        let rules =
+            [json!({"if": given(first), "then": given(second)}), json!({"if": given(second), "then": given(first)})];
+        all_of(schema).extend(rules);
+    }
+}
+
+/// The `allOf` list of a schema, created when missing.
+fn all_of(schema: &mut Map<String, Value>) -> &mut Vec<Value> {
+    let list = schema.entry("allOf").or_insert_with(|| json!([]));
+    if !list.is_array() {
+        *list = json!([]);
+    }
+    list.as_array_mut().expect("an array")
 }
 
 /// Bounds on path and query parameters, as the server enforces them.
@@ -328,12 +423,13 @@ fn constrain_parameters(operation: &mut Map<String, Value>) {
                 schema.insert("pattern".into(), json!(CURSOR_PATTERN));
             }
             ("code", _) => {
-                schema.insert("maxLength".into(), json!(40));
-                schema.insert("pattern".into(), json!("^[a-z][a-z0-9_]{1,39}$"));
+                schema.insert("minLength".into(), json!(2));
+                schema.insert("maxLength".into(), json!(validate::CODE_MAX));
+                schema.insert("pattern".into(), json!(CODE_PATTERN));
             }
-            _ => {
-                schema.insert("maxLength".into(), json!(200));
-            }
+            // Anything else says its own bounds in its declaration; a missing one is a finding of
+            // the contract lint, never a guess here.
+            _ => {}
         }
     }
 }
@@ -355,6 +451,7 @@ fn constrain_request_schemas(document: &mut Value) {
         if NON_EMPTY_BODIES.contains(&name.as_str()) {
             schema.insert("minProperties".into(), json!(1));
         }
+        add_money_rules(schema);
         let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
         for property in properties.values_mut() {
             constrain_string(property);
@@ -365,12 +462,82 @@ fn constrain_request_schemas(document: &mut Value) {
     }
 }
 
+/// The kinds of value that request fields name with `format = "…"` in their DTO, replaced by what
+/// the server's check of that kind accepts (the rules live in `validate` and `money`). Standard
+/// formats whose usual validators accept other values than the server (`email`) are replaced the
+/// same way, so that the document says exactly what the server takes.
+fn value_kind(kind: &str) -> Option<Value> {
+    let text = |pattern: &str, min: usize, max: usize| json!({"pattern": pattern, "minLength": min, "maxLength": max});
+    let widest = money::decimal_counts().into_iter().max().unwrap_or(0);
+    Some(match kind {
+        "email" => json!({"pattern": validate::EMAIL_PATTERN, "minLength": 5, "maxLength": validate::EMAIL_MAX}),
+        "web-address" => {
+            json!({"pattern": validate::WEB_ADDRESS_PATTERN, "minLength": 7, "maxLength": validate::WEB_ADDRESS_MAX})
+        }
+        "country" => text(validate::COUNTRY_PATTERN, 2, 2),
+        "language" => text(validate::LANGUAGE_PATTERN, 2, 2),
+        "code" => text(CODE_PATTERN, 2, validate::CODE_MAX),
+        "phone" => text(validate::PHONE_PATTERN, 3, 40),
+        "currency" => json!({"enum": money::known_currencies().collect::<Vec<_>>()}),
+        "rate-currency" => {
+            json!({"enum": money::known_currencies().filter(|c| !["XOF", "EUR"].contains(c)).collect::<Vec<_>>()})
+        }
+        "amount" => decimal(widest),
+        "rate" => decimal(money::RATE_DECIMALS),
+        _ => return None,
+    })
+}
+
+fn decimal(decimals: u32) -> Value {
+    json!({"pattern": money::decimal_pattern(decimals), "minLength": 1, "maxLength": money::decimal_max_length(decimals)})
+}
+
+/// An amount with its currency (`format = "amount"` and `format = "currency"`): the amount has no
+/// more decimals than the currency (`money::parse_amount`). With a `default` currency, an absent
+/// or null one is that currency.
+fn add_money_rules(schema: &mut Map<String, Value>) {
+    let property = |field: &str, key: &str| {
+        schema.get("properties").and_then(|p| p.get(field)).and_then(|p| p.get(key)).and_then(Value::as_str)
+    };
+    if property("amount", "format") != Some("amount") || property("currency", "format") != Some("currency") {
+        return;
+    }
+    let default = property("currency", "default").map(str::to_owned);
+    let amount_in = |decimals: u32| json!({"properties": {"amount": decimal(decimals)}});
+    let mut rules: Vec<Value> = money::decimal_counts()
+        .into_iter()
+        .map(|decimals| {
+            json!({
+                "if": {"required": ["currency"], "properties": {"currency": {"enum": money::currencies_with(decimals)}}},
+                "then": amount_in(decimals)
+            })
+        })
+        .collect();
+    if let Some(decimals) = default.as_deref().and_then(money::minor_units) {
+        rules.push(json!({"if": {"properties": {"currency": {"type": "null"}}}, "then": amount_in(decimals)}));
+    }
+    all_of(schema).extend(rules);
+}
+
 fn constrain_string(property: &mut Value) {
     let Some(property) = property.as_object_mut() else { return };
     let is_string = property
         .get("type")
         .is_some_and(|t| t == "string" || t.as_array().is_some_and(|a| a.contains(&json!("string"))));
     if !is_string || property.contains_key("enum") {
+        return;
+    }
+    let nullable = property.get("type").and_then(Value::as_array).is_some_and(|t| t.contains(&json!("null")));
+    if let Some(kind) = property.get("format").and_then(Value::as_str).and_then(value_kind) {
+        property.remove("format");
+        if let Value::Object(kind) = kind {
+            for (key, mut value) in kind {
+                if key == "enum" && nullable {
+                    value.as_array_mut().expect("an enum").push(Value::Null);
+                }
+                property.insert(key, value);
+            }
+        }
         return;
     }
     match property.get("format").and_then(Value::as_str) {

@@ -36,6 +36,7 @@ pub struct Application {
     port: u16,
     server: Server,
     db: DatabaseConnection,
+    worker: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -56,8 +57,8 @@ impl Application {
         let listener = TcpListener::bind(settings.bind_addr)
             .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
-        let server = build_server(listener, db.clone(), settings)?;
-        Ok(Self { port, server, db })
+        let (server, worker) = build_server(listener, db.clone(), settings)?;
+        Ok(Self { port, server, db, worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -68,9 +69,30 @@ impl Application {
         &self.db
     }
 
+    /// A handle to stop the server (and its webhook worker) from outside, as a signal would.
+    pub fn stopper(&self) -> Stopper {
+        Stopper { server: self.server.handle(), worker: self.worker.abort_handle() }
+    }
+
     /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish within the grace period.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let outcome = self.server.await;
+        self.worker.abort();
+        outcome
+    }
+}
+
+/// Stops a running application: its HTTP server (gracefully) and its webhook worker.
+#[derive(Clone)]
+pub struct Stopper {
+    server: actix_web::dev::ServerHandle,
+    worker: tokio::task::AbortHandle,
+}
+
+impl Stopper {
+    pub async fn stop(&self) {
+        self.worker.abort();
+        self.server.stop(true).await;
     }
 }
 
@@ -93,7 +115,11 @@ fn build_metrics() -> anyhow::Result<Metrics> {
     Ok(Metrics { http, pool })
 }
 
-fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> anyhow::Result<Server> {
+fn build_server(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    settings: Settings,
+) -> anyhow::Result<(Server, tokio::task::JoinHandle<()>)> {
     let metrics = build_metrics()?;
     let document = openapi::document();
     let known_routes = web::Data::new(KnownRoutes::from_document(&document));
@@ -103,6 +129,7 @@ fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Setting
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
     let state = web::Data::new(AppState::new(db, settings));
+    let worker = crate::webhooks::worker::spawn(state.clone());
     let server = HttpServer::new(move || {
         let pool_gauge = metrics.pool.clone();
         let state_for_metrics = state.clone();
@@ -140,7 +167,7 @@ fn build_server(listener: TcpListener, db: DatabaseConnection, settings: Setting
     .client_request_timeout(client_request_timeout)
     .client_disconnect_timeout(std::time::Duration::from_secs(2))
     .run();
-    Ok(server)
+    Ok((server, worker))
 }
 
 /// Refreshes the pool gauges just before a scrape, so that they are current when read.

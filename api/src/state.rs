@@ -11,6 +11,7 @@ pub struct AppState {
     pub settings: Settings,
     pub keys: TokenKeys,
     pub login_throttle: LoginThrottle,
+    pub partner_limiter: crate::routes::partner_api::caller::PartnerLimiter,
 }
 
 impl AppState {
@@ -20,6 +21,9 @@ impl AppState {
             login_throttle: LoginThrottle::new(
                 settings.auth.login_attempts_per_account,
                 settings.auth.login_attempts_per_address,
+            ),
+            partner_limiter: crate::routes::partner_api::caller::PartnerLimiter::new(
+                settings.partners.requests_per_minute,
             ),
             db,
             settings,

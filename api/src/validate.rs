@@ -1,9 +1,73 @@
 //! Field rules shared by every request body. A `Rules` collects every broken rule of a body so
 //! that the client sees them all in one 422.
+//!
+//! Each rule that a JSON Schema `pattern` can say has its pattern here, next to the check, and
+//! `openapi.rs` puts it in the document: the document declares what these functions accept. The
+//! patterns are written for ECMA-262 and Python `re` alike (explicit `\uXXXX` classes, no `\s`,
+//! whose meaning differs between engines).
+use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer, de::Error as _};
+use utoipa::{
+    PartialSchema,
+    openapi::{ObjectBuilder, RefOr, Schema, schema::Type},
+};
+
 use crate::{
     error::{ApiError, FieldError},
     i18n::Text,
 };
+
+/// What `char::is_whitespace` (Unicode White_Space) and `char::is_control` (Cc) match, as the
+/// inside of a character class.
+macro_rules! space_or_control {
+    () => {
+        "\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000"
+    };
+}
+/// Control characters but tab, line feed and carriage return, as the inside of a character class.
+macro_rules! control_but_breaks {
+    () => {
+        "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F"
+    };
+}
+
+/// Free text as `check_text` accepts it: no control character but tab and line breaks, and at least
+/// one character that is neither white space nor a control character.
+pub const TEXT_PATTERN: &str =
+    concat!("^[^", control_but_breaks!(), "]*[^", space_or_control!(), "][^", control_but_breaks!(), "]*$");
+/// A stable code (`check_code`): a lower-case letter, then lower-case letters, digits or `_`.
+pub const CODE_PATTERN: &str = "^[a-z][a-z0-9_]{1,39}$";
+pub const CODE_MAX: usize = 40;
+/// An e-mail address as `check_email` accepts it: one `@`, a dot inside the domain, no white space
+/// nor control character.
+pub const EMAIL_PATTERN: &str = concat!(
+    "^[^@",
+    space_or_control!(),
+    "]+@[^@.",
+    space_or_control!(),
+    "][^@",
+    space_or_control!(),
+    "]*\\.[^@",
+    space_or_control!(),
+    "]*[^@.",
+    space_or_control!(),
+    "]$"
+);
+pub const EMAIL_MAX: usize = 254;
+/// An `http://` or `https://` address without white space nor control character (`check_web_address`).
+pub const WEB_ADDRESS_PATTERN: &str = concat!("^https?://[^", space_or_control!(), "]*$");
+pub const WEB_ADDRESS_MAX: usize = 500;
+/// ISO 3166-1 alpha-2 (`check_country`).
+pub const COUNTRY_PATTERN: &str = "^[A-Z]{2}$";
+/// ISO 639-1 (`check_language`).
+pub const LANGUAGE_PATTERN: &str = "^[a-z]{2}$";
+/// A telephone number (`check_phone`): digits, spaces and `+-().`, 3 to 40 characters.
+pub const PHONE_PATTERN: &str = "^[0-9 +().-]{3,40}$";
+/// A search text (`SearchParam`): no control characters.
+pub const SEARCH_PATTERN: &str = concat!("^[^", control_but_breaks!(), "\\t\\n\\r]*$");
+/// The longest search text.
+pub const SEARCH_MAX: usize = 200;
 
 #[derive(Default)]
 pub struct Rules {
@@ -85,12 +149,17 @@ pub fn check_text(rules: &mut Rules, field: &str, value: &str, min: usize, max: 
     }
 }
 
-/// A stable code: a lower-case letter, then lower-case letters, digits or `_`; 2 to 40 characters.
-pub fn check_code(rules: &mut Rules, field: &str, value: &str) {
+/// Whether `value` is a stable code (`CODE_PATTERN`).
+pub fn is_code(value: &str) -> bool {
     let mut chars = value.chars();
     let starts_well = chars.next().is_some_and(|c| c.is_ascii_lowercase());
     let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !(2..=40).contains(&value.len()) || !starts_well || !rest_ok {
+    (2..=CODE_MAX).contains(&value.len()) && starts_well && rest_ok
+}
+
+/// A stable code: a lower-case letter, then lower-case letters, digits or `_`; 2 to 40 characters.
+pub fn check_code(rules: &mut Rules, field: &str, value: &str) {
+    if !is_code(value) {
         rules.fail(
             field,
             "format",
@@ -104,7 +173,7 @@ pub fn check_code(rules: &mut Rules, field: &str, value: &str) {
 
 /// A plausible e-mail address (one `@`, a dot in the domain, no spaces), at most 254 characters.
 pub fn check_email(rules: &mut Rules, field: &str, value: &str) {
-    let plausible = value.len() <= 254
+    let plausible = value.chars().count() <= EMAIL_MAX
         && !value.chars().any(|c| c.is_whitespace() || c.is_control())
         && value.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
@@ -117,6 +186,131 @@ pub fn check_email(rules: &mut Rules, field: &str, value: &str) {
         rules.fail(field, "format", Text::fixed("Adresse e-mail invalide.", "Invalid e-mail address."));
     }
 }
+
+/// An `http://` or `https://` address of at most 500 characters, without white space nor control
+/// character.
+pub fn check_web_address(rules: &mut Rules, field: &str, value: &str) {
+    let plausible = (value.starts_with("https://") || value.starts_with("http://"))
+        && value.chars().count() <= WEB_ADDRESS_MAX
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !plausible {
+        rules.fail(field, "format", Text::fixed("Adresse http(s):// attendue.", "An http(s):// address is expected."));
+    }
+}
+
+/// ISO 3166-1 alpha-2: two upper-case letters.
+pub fn check_country(rules: &mut Rules, field: &str, value: &str) {
+    if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
+        rules.fail(
+            field,
+            "format",
+            Text::fixed("Code pays ISO 3166-1 alpha-2 (ex. FR).", "ISO 3166-1 alpha-2 country code (e.g. FR)."),
+        );
+    }
+}
+
+/// ISO 639-1: two lower-case letters.
+pub fn check_language(rules: &mut Rules, field: &str, value: &str) {
+    if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_lowercase()) {
+        rules.fail(field, "format", Text::fixed("Code ISO 639-1 (ex. fr).", "ISO 639-1 code (e.g. fr)."));
+    }
+}
+
+/// A telephone number: 3 to 40 digits, spaces and `+-().`.
+pub fn check_phone(rules: &mut Rules, field: &str, value: &str) {
+    let ok = (3..=40).contains(&value.len()) && value.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if !ok {
+        rules.fail(field, "format", Text::fixed("Numéro de téléphone invalide.", "Invalid phone number."));
+    }
+}
+
+/// A list of at most `max` items (counted as sent, before duplicates are dropped).
+pub fn check_count(rules: &mut Rules, field: &str, count: usize, min: usize, max: usize) {
+    if !(min..=max).contains(&count) {
+        rules.fail(
+            field,
+            "count",
+            Text::new(format!("Entre {min} et {max} éléments."), format!("Between {min} and {max} items.")),
+        );
+    }
+}
+
+/// A query parameter that must be a stable code (`domain=water`, `entity_type=partner`); anything
+/// else is refused by the query extractor (400), like a value of the wrong type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeParam(String);
+
+impl CodeParam {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for CodeParam {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if is_code(&value) {
+            Ok(Self(value))
+        } else {
+            Err(D::Error::custom(
+                "a code is a lower-case letter, then lower-case letters, digits or _ (2 to 40 characters)",
+            ))
+        }
+    }
+}
+
+impl PartialSchema for CodeParam {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(2))
+            .max_length(Some(CODE_MAX))
+            .pattern(Some(CODE_PATTERN))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CodeParam {}
+
+/// The free text of a search (`q`): at most 200 characters, no control characters; blank means no
+/// search. Anything else is refused by the query extractor (400).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchParam(String);
+
+impl Deref for SearchParam {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value.chars().count() > SEARCH_MAX {
+            Err(D::Error::custom("a search text has at most 200 characters"))
+        } else if value.chars().any(char::is_control) {
+            Err(D::Error::custom("a search text has no control characters"))
+        } else {
+            Ok(Self(value))
+        }
+    }
+}
+
+impl PartialSchema for SearchParam {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(SEARCH_MAX)).pattern(Some(SEARCH_PATTERN)).into()
+    }
+}
+
+impl utoipa::ToSchema for SearchParam {}
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ mod m20261127_000005_create_audit_and_idempotency;
 mod m20261127_000006_create_projects;
 mod m20261127_000007_create_financing;
 mod m20261127_000008_create_change_events;
+mod m20261127_000009_create_webhooks;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_projects::Migration),
             Box::new(m20261127_000007_create_financing::Migration),
             Box::new(m20261127_000008_create_change_events::Migration),
+            Box::new(m20261127_000009_create_webhooks::Migration),
         ]
     }
 }

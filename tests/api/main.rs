@@ -6,6 +6,7 @@ mod domains;
 mod errors;
 mod health;
 mod openapi;
+mod partner_systems;
 mod partners;
 mod portfolio;
 mod projects;

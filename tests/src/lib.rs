@@ -35,7 +35,11 @@ pub struct TestApp {
     pub client: Client,
     /// The bootstrap director's access token, used by the request helpers below.
     pub token: String,
-    _folder: Option<TempFolder>,
+    /// Stops the server and its webhook worker, as a signal would.
+    pub stopper: api::startup::Stopper,
+    /// The settings it runs with, to start it again on the same database.
+    pub settings: Settings,
+    _folder: Option<std::sync::Arc<TempFolder>>,
 }
 
 pub const DIRECTOR_EMAIL: &str = "directeur@djcd.test";
@@ -61,7 +65,7 @@ pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> Test
     let (database_url, folder) = match backend {
         Backend::Sqlite => {
             let folder = TempFolder::new();
-            (format!("sqlite://{}/djcd.db?mode=rwc", folder.path), Some(folder))
+            (format!("sqlite://{}/djcd.db?mode=rwc", folder.path), Some(std::sync::Arc::new(folder)))
         }
         Backend::Postgres => (fresh_postgres_database().await, None),
     };
@@ -76,12 +80,32 @@ pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> Test
     settings.auth.login_attempts_per_account = 10_000;
     settings.auth.login_attempts_per_address = 10_000;
     tweak(&mut settings);
-    let application = Application::build(settings).await.expect("the app starts");
+    start(backend, database_url, settings, folder).await
+}
+
+async fn start(
+    backend: Backend,
+    database_url: String,
+    settings: Settings,
+    folder: Option<std::sync::Arc<TempFolder>>,
+) -> TestApp {
+    let application = Application::build(settings.clone()).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.db().clone();
+    let stopper = application.stopper();
     tokio::spawn(application.run_until_stopped());
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client");
-    let mut app = TestApp { address, backend, database_url, db, client, token: String::new(), _folder: folder };
+    let mut app = TestApp {
+        address,
+        backend,
+        database_url,
+        db,
+        client,
+        token: String::new(),
+        stopper,
+        settings,
+        _folder: folder,
+    };
     app.token =
         app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await["access_token"].as_str().expect("director token").to_owned();
     app
@@ -103,6 +127,14 @@ async fn fresh_postgres_database() -> String {
 }
 
 impl TestApp {
+    /// Stops this server and starts a new one on the same database (a restart).
+    pub async fn restart(self) -> TestApp {
+        self.stopper.stop().await;
+        let mut settings = self.settings.clone();
+        settings.bind_addr = "127.0.0.1:0".parse().expect("loopback address");
+        start(self.backend, self.database_url.clone(), settings, self._folder.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -266,4 +298,78 @@ impl Drop for TempFolder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
     }
+}
+
+/// A webhook receiver on 127.0.0.1: it records what it gets and answers with the statuses queued
+/// in `replies` (200 once the queue is empty).
+pub struct Receiver {
+    pub url: String,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+    pub replies: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<u16>>>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// One request a receiver got.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub signature: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub body: String,
+}
+
+impl Receiver {
+    pub async fn start() -> Self {
+        use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Received>::new()));
+        let replies = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::<u16>::new()));
+        let (store, queue) = (received.clone(), replies.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = listener.local_addr().expect("an address").port();
+        let server = HttpServer::new(move || {
+            let (store, queue) = (store.clone(), queue.clone());
+            App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
+                let (store, queue) = (store.clone(), queue.clone());
+                async move {
+                    let header =
+                        |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                    let status = queue.lock().expect("lock").pop_front().unwrap_or(200);
+                    store.lock().expect("lock").push(Received {
+                        signature: header("x-signature"),
+                        event_id: header("x-event-id"),
+                        event_type: header("x-event-type"),
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    });
+                    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("a status")).finish()
+                }
+            }))
+        })
+        .workers(1)
+        .listen(listener)
+        .expect("listening")
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        Receiver { url: format!("http://127.0.0.1:{port}/hooks"), received, replies, handle }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("lock").clone()
+    }
+
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+}
+
+/// Waits until `check` holds, for at most `seconds`.
+pub async fn eventually<F: Fn() -> bool>(seconds: u64, check: F) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    check()
 }

@@ -54,6 +54,9 @@ actions! {
     PublishFunding => "funding.publish",
     ReadRates => "exchange_rates.read",
     WriteRates => "exchange_rates.write",
+    ReadPartnerView => "partner_view.read",
+    ManageWebhooks => "webhooks.manage",
+    ReadIati => "iati.read",
 }
 
 use Role::{Agent, Director, DivisionHead, Partner};
@@ -77,6 +80,9 @@ pub const ROLE_TABLE: &[(Action, &[Role])] = &[
     (Action::PublishFunding, &[Director]),
     (Action::ReadRates, &[Director, DivisionHead, Agent]),
     (Action::WriteRates, &[Director]),
+    (Action::ReadPartnerView, &[Partner]),
+    (Action::ManageWebhooks, &[Director, Partner]),
+    (Action::ReadIati, &[Director, DivisionHead, Agent, Partner]),
 ];
 
 /// The action each operation (by `operationId`) needs; `None` for public operations.
@@ -142,6 +148,18 @@ pub const OPERATIONS: &[(&str, Option<Action>)] = &[
     ("restore_funding_line", Some(Action::RestoreRecords)),
     ("list_exchange_rates", Some(Action::ReadRates)),
     ("create_exchange_rate", Some(Action::WriteRates)),
+    ("list_partner_projects", Some(Action::ReadPartnerView)),
+    ("get_partner_project", Some(Action::ReadPartnerView)),
+    ("list_partner_status_updates", Some(Action::ReadPartnerView)),
+    ("list_partner_changes", Some(Action::ReadPartnerView)),
+    ("list_webhooks", Some(Action::ManageWebhooks)),
+    ("create_webhook", Some(Action::ManageWebhooks)),
+    ("get_webhook", Some(Action::ManageWebhooks)),
+    ("delete_webhook", Some(Action::ManageWebhooks)),
+    ("list_webhook_deliveries", Some(Action::ManageWebhooks)),
+    ("redeliver_webhook", Some(Action::ManageWebhooks)),
+    ("list_iati_activities", Some(Action::ReadIati)),
+    ("get_iati_activity", Some(Action::ReadIati)),
 ];
 
 /// Whether `role` may do `action`.

@@ -12,6 +12,24 @@ pub trait Versioned: EntityTrait {
     fn updated_at_column() -> Self::Column;
 }
 
+/// Locks the row `id` until the transaction ends (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's
+/// write transactions are exclusive already), so that two writers of one record queue: the second
+/// reads what the first wrote instead of failing on a version it could not have seen.
+pub async fn lock<E>(db: &impl ConnectionTrait, id: impl Into<Value>) -> Result<(), ApiError>
+where
+    E: Versioned,
+{
+    E::find()
+        .select_only()
+        .column(E::version_column())
+        .filter(E::id_column().eq(id))
+        .lock_exclusive()
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Ok(())
+}
+
 /// Writes `change` to the row `id` if it is still at `read_version`, bumping the version and
 /// `updated_at`. A row that moved on answers 412 with its current ETag.
 pub async fn save_versioned<E>(

@@ -14,6 +14,7 @@ use crate::{
     error::ApiError,
     http::pagination::{decode_cursor, page_limit, split_page},
     state::AppState,
+    validate::CodeParam,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -74,8 +75,10 @@ pub struct AuditEventList {
 #[serde(deny_unknown_fields)]
 pub struct ListAuditQuery {
     /// `partner`, `agreement`, `project`…
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
+    #[param(inline)]
+    pub entity_type: Option<CodeParam>,
+    /// The id of the record.
+    pub entity_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
@@ -137,7 +140,7 @@ pub async fn list_audit_events(
     let list = page(
         &state.db,
         query.entity_type.as_deref(),
-        query.entity_id.as_deref(),
+        query.entity_id.map(|id| id.to_string()).as_deref(),
         query.actor_id,
         query.limit,
         query.cursor.as_deref(),

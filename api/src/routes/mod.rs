@@ -7,10 +7,13 @@ pub mod auth;
 pub mod domains;
 pub mod funding_lines;
 pub mod health;
+pub mod iati;
+pub mod partner_api;
 pub mod partners;
 pub mod projects;
 pub mod users;
 pub mod vocabularies;
+pub mod webhooks;
 
 /// Every route the server serves and documents: the probes and `/api/v1`.
 pub fn configure_all(cfg: &mut ServiceConfig) {
@@ -21,6 +24,9 @@ pub fn configure_all(cfg: &mut ServiceConfig) {
 pub fn configure_v1(cfg: &mut ServiceConfig) {
     cfg.configure(auth::routes)
         .configure(users::routes)
+        .configure(partner_api::routes)
+        .configure(webhooks::routes)
+        .configure(iati::routes)
         .configure(partners::routes)
         .configure(agreements::routes)
         .configure(projects::routes)

@@ -10,7 +10,7 @@ use crate::{
     error::ApiError,
     i18n::Text,
     routes::partners::dto::PartnerKind,
-    validate::{Rules, check_text},
+    validate::{CodeParam, Rules, SearchParam, check_count, check_text},
 };
 
 /// The kind of agreement.
@@ -66,7 +66,7 @@ pub struct CityRole {
     #[schema(min_length = 1, max_length = 60)]
     pub role: String,
     /// How the role is called, for people.
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     pub label: Option<String>,
     #[schema(minimum = 1900, maximum = 2100)]
     #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
@@ -132,6 +132,43 @@ pub struct AgreementList {
     pub total: Option<u64>,
 }
 
+/// The order of a list of agreements: a field, prefixed with `-` for descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum AgreementSort {
+    #[serde(rename = "title")]
+    Title,
+    #[serde(rename = "-title")]
+    TitleDescending,
+    #[serde(rename = "signed_year")]
+    SignedYear,
+    #[serde(rename = "-signed_year")]
+    SignedYearDescending,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDescending,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDescending,
+}
+
+impl AgreementSort {
+    /// The sort as `records::listing::Sort::parse` reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementSort::Title => "title",
+            AgreementSort::TitleDescending => "-title",
+            AgreementSort::SignedYear => "signed_year",
+            AgreementSort::SignedYearDescending => "-signed_year",
+            AgreementSort::CreatedAt => "created_at",
+            AgreementSort::CreatedAtDescending => "-created_at",
+            AgreementSort::UpdatedAt => "updated_at",
+            AgreementSort::UpdatedAtDescending => "-updated_at",
+        }
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -140,7 +177,8 @@ pub struct ListAgreementsQuery {
     pub status: Option<AgreementStatus>,
     pub division: Option<Division>,
     /// A domain code.
-    pub domain: Option<String>,
+    #[param(inline)]
+    pub domain: Option<CodeParam>,
     /// A partner party to the agreement.
     pub partner: Option<Uuid>,
     /// Signed in or after this year.
@@ -150,11 +188,12 @@ pub struct ListAgreementsQuery {
     #[param(minimum = 1900, maximum = 2100)]
     pub year_to: Option<i32>,
     /// Free text in the title, summary and notes, accents and case ignored.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// `title`, `signed_year`, `created_at` or `updated_at`; prefix `-` for descending.
-    #[param(example = "-signed_year")]
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `title`, `signed_year`, `created_at` or `updated_at`; prefix `-` for descending. `title` by
+    /// default.
+    #[param(inline, example = "-signed_year")]
+    pub sort: Option<AgreementSort>,
     #[serde(default)]
     pub include_archived: bool,
     #[serde(default)]
@@ -182,17 +221,20 @@ pub struct CreateAgreement {
     pub effective_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub aegis_partner_id: Option<Uuid>,
-    /// The partners party to it: at least one.
+    /// The partners party to it (existing, unarchived): at least one.
     #[schema(min_items = 1, max_items = 20)]
     pub parties: Vec<Uuid>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub city_roles: Vec<CityRole>,
+    /// Codes of existing, unarchived domains.
     #[serde(default)]
+    #[schema(format = "code", max_items = 20)]
     pub domains: Vec<String>,
-    #[schema(max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub summary: Option<String>,
     pub agent_in_charge_id: Option<Uuid>,
-    #[schema(max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub notes: Option<String>,
 }
 
@@ -221,16 +263,18 @@ pub struct UpdateAgreement {
     pub aegis_partner_id: Option<Option<Uuid>>,
     #[schema(min_items = 1, max_items = 20)]
     pub parties: Option<Vec<Uuid>>,
+    #[schema(max_items = 20)]
     pub city_roles: Option<Vec<CityRole>>,
+    #[schema(format = "code", max_items = 20)]
     pub domains: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 5000, nullable)]
+    #[schema(min_length = 1, max_length = 5000, nullable)]
     pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(nullable)]
     pub agent_in_charge_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 5000, nullable)]
+    #[schema(min_length = 1, max_length = 5000, nullable)]
     pub notes: Option<Option<String>>,
 }
 
@@ -310,8 +354,8 @@ impl AgreementFields {
     /// The rules that need no database; references are checked by the handler.
     pub fn validate(&mut self) -> Result<(), ApiError> {
         let mut rules = Rules::default();
-        self.title = self.title.trim().to_owned();
         check_text(&mut rules, "title", &self.title, 1, 300);
+        self.title = self.title.trim().to_owned();
         for (field, value) in [("summary", &self.summary), ("notes", &self.notes)] {
             if let Some(value) = value {
                 check_text(&mut rules, field, value, 1, 5000);
@@ -340,14 +384,11 @@ impl AgreementFields {
         {
             rules.fail("ends_on", "order", Text::fixed("La fin précède le début.", "The end comes before the start."));
         }
+        check_count(&mut rules, "parties", self.parties.len(), 1, 20);
+        check_count(&mut rules, "city_roles", self.city_roles.len(), 0, 20);
+        check_count(&mut rules, "domains", self.domains.len(), 0, 20);
         self.parties.sort();
         self.parties.dedup();
-        if self.parties.is_empty() || self.parties.len() > 20 {
-            rules.fail("parties", "count", Text::fixed("Entre 1 et 20 partenaires.", "Between 1 and 20 partners."));
-        }
-        if self.city_roles.len() > 20 || self.domains.len() > 20 {
-            rules.fail("body", "too_many", Text::fixed("Trop d'éléments dans une liste.", "Too many items in a list."));
-        }
         for (index, role) in self.city_roles.iter().enumerate() {
             check_text(&mut rules, &format!("city_roles[{index}].role"), &role.role, 1, 60);
             if let Some(label) = &role.label {

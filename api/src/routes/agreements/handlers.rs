@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::{
     dto::{
-        AgreementFields, AgreementList, AgreementResponse, ChangeStatus, CreateAgreement, ListAgreementsQuery,
-        StatusChangeList, StatusChangeResponse, UpdateAgreement,
+        AgreementFields, AgreementList, AgreementResponse, AgreementSort, ChangeStatus, CreateAgreement,
+        ListAgreementsQuery, StatusChangeList, StatusChangeResponse, UpdateAgreement,
     },
     queries,
     status::{AgreementStatus, may_move},
@@ -36,7 +36,7 @@ use crate::{
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
-        versioning::save_versioned,
+        versioning::{lock, save_versioned},
     },
     routes::{
         audit::{AuditEventList, HistoryQuery},
@@ -98,7 +98,7 @@ pub async fn list_agreements(
     query: web::Query<ListAgreementsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(query.sort.as_deref(), SORTS, "title")?;
+    let sort = Sort::parse(query.sort.map(AgreementSort::as_str), SORTS, "title")?;
     crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
     crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
     let mut select = agreement::Entity::find();
@@ -245,6 +245,7 @@ pub async fn update_agreement(
 ) -> Result<HttpResponse, ApiError> {
     let change = body.into_inner()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<agreement::Entity>(&txn, *id).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     ensure_division(&caller, &before)?;
     if_match.check(current.version)?;
@@ -304,6 +305,7 @@ pub async fn change_agreement_status(
     check_text(&mut rules, "reason", &body.reason, 1, 2000);
     rules.finish()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<agreement::Entity>(&txn, *id).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     if if_match.is_present() {
         if_match.check(current.version)?;
@@ -445,6 +447,7 @@ async fn set_archived(
     archive: bool,
 ) -> Result<(AgreementResponse, i32), ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<agreement::Entity>(&txn, id).await?;
     let (current, before) = queries::find(&txn, id).await?;
     ensure_division(caller, &before)?;
     if let Some(if_match) = if_match {

@@ -21,7 +21,8 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"refresh_token": "q2Xw9cV0mJ3tZr8bN1pL5sK7dF4gH6jY0aE2iU9oP3w"}))]
 pub struct RefreshRequest {
-    #[schema(max_length = 256)]
+    /// The opaque token of the last sign-in or refresh (URL-safe base64).
+    #[schema(pattern = "^[A-Za-z0-9_-]+$", max_length = 256)]
     pub refresh_token: String,
 }
 

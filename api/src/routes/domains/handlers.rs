@@ -16,6 +16,7 @@ use crate::{
         extract::ApiJson,
     },
     i18n::Text,
+    records::versioning::lock,
     state::AppState,
 };
 
@@ -144,6 +145,7 @@ pub async fn update_domain(
     let body = body.into_inner()?;
     body.validate()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<domain_tag::Entity>(&txn, code.as_str()).await?;
     let current = find(&txn, &code).await?;
     if_match.check(current.version)?;
     let mut change: domain_tag::ActiveModel = current.clone().into();
@@ -182,6 +184,7 @@ pub async fn delete_domain(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<domain_tag::Entity>(&txn, code.as_str()).await?;
     let current = find(&txn, &code).await?;
     if_match.check(current.version)?;
     let uses = super::queries::count_uses(&txn, &current.code).await?;

@@ -113,7 +113,7 @@ pub struct ListFundingLinesQuery {
     /// The funding partner.
     pub partner: Option<Uuid>,
     pub kind: Option<FundingKind>,
-    #[param(pattern = "^[A-Z]{3}$")]
+    #[param(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
     /// Transactions on or after this date.
     pub from: Option<NaiveDate>,
@@ -134,18 +134,20 @@ pub struct ListFundingLinesQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"partner_id": "0193a4b2-1111-7d2a-9f00-3b8f6a1c2d4e", "kind": "commitment", "amount": "1500.50", "currency": "EUR", "transaction_date": "2026-03-01", "reference": "CONV-2026-04"}))]
 pub struct CreateFundingLine {
+    /// A partner taking part in the project with the `funding` role.
     pub partner_id: Uuid,
     pub kind: FundingKind,
-    /// An exact decimal as text, with no more decimals than the currency has.
-    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", example = "12500000")]
+    /// A positive decimal as text, without sign, exponent or leading zero, below 10^15, with no
+    /// more decimals than the currency has.
+    #[schema(format = "amount", example = "12500000")]
     pub amount: String,
-    /// ISO 4217; `XOF` when absent.
-    #[schema(pattern = "^[A-Z]{3}$", example = "XOF")]
+    /// ISO 4217, one of the currencies the API knows; `XOF` when absent or null.
+    #[schema(format = "currency", default = "XOF", example = "XOF")]
     pub currency: Option<String>,
     pub transaction_date: NaiveDate,
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100)]
     pub reference: Option<String>,
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
     /// Show it to every partner of the project: the director's decision.
     pub is_public: Option<bool>,
@@ -157,16 +159,18 @@ pub struct CreateFundingLine {
 #[schema(example = json!({"is_public": true}))]
 pub struct UpdateFundingLine {
     pub kind: Option<FundingKind>,
-    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    /// Checked against the currency the line has once changed.
+    #[schema(format = "amount")]
     pub amount: Option<String>,
-    #[schema(pattern = "^[A-Z]{3}$")]
+    /// The line's amount must fit the new currency's decimals.
+    #[schema(format = "currency")]
     pub currency: Option<String>,
     pub transaction_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 100, nullable)]
+    #[schema(min_length = 1, max_length = 100, nullable)]
     pub reference: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 2000, nullable)]
+    #[schema(min_length = 1, max_length = 2000, nullable)]
     pub note: Option<Option<String>>,
     pub is_public: Option<bool>,
 }
@@ -194,10 +198,12 @@ pub struct ExchangeRateList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"currency": "USD", "rate_to_xof": "600.25", "valid_from": "2026-01-01"}))]
 pub struct CreateExchangeRate {
-    #[schema(pattern = "^[A-Z]{3}$")]
+    /// A currency the API knows, except XOF and EUR (fixed parity).
+    #[schema(format = "rate-currency")]
     pub currency: String,
-    /// XOF per unit: a positive decimal with at most 9 decimals.
-    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    /// XOF per unit: a positive decimal, without sign, exponent or leading zero, below 10^15,
+    /// with at most 9 decimals.
+    #[schema(format = "rate")]
     pub rate_to_xof: String,
     pub valid_from: NaiveDate,
 }

@@ -29,7 +29,7 @@ use crate::{
     records::{
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
-        versioning::save_versioned,
+        versioning::{lock, save_versioned},
     },
     routes::{
         agreements::queries::partner_ref,
@@ -132,6 +132,8 @@ pub async fn create(
     check_note_and_reference(&mut rules, body.reference.as_deref(), body.note.as_deref());
     let rules_result = rules.finish();
     let txn = crate::db::begin_write(&state.db).await?;
+    // The project's status decides whether a line is accepted: hold it still meanwhile.
+    lock::<project::Entity>(&txn, project_id).await?;
     let project = writable_project(&txn, caller, project_id).await?;
     rules_result?;
     if is_finished(&project.status) {
@@ -176,6 +178,7 @@ pub async fn create(
     let (saved, response) = find(&txn, id).await?;
     audit::record::<(), _>(&txn, &ChangeContext::new(caller, request_id), ENTITY, id, "create", None, Some(&response))
         .await?;
+    crate::routes::projects::queries::touch(&txn, project_id).await?;
     crate::feed::record(&txn, crate::feed::EventKind::FundingLineAdded, project_id, Some(id)).await?;
     txn.commit().await?;
     Ok(respond(actix_web::http::StatusCode::CREATED, &response, saved.version))
@@ -272,6 +275,7 @@ pub async fn update_funding_line(
     let change = body.into_inner()?;
     ensure_may_publish(&caller, change.is_public)?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<funding_line::Entity>(&txn, *id).await?;
     let (current, before) = find(&txn, *id).await?;
     writable_project(&txn, &caller, current.project_id).await?;
     if_match.check(current.version)?;
@@ -315,6 +319,7 @@ pub async fn update_funding_line(
         Some(&after),
     )
     .await?;
+    crate::routes::projects::queries::touch(&txn, current.project_id).await?;
     crate::feed::record(&txn, crate::feed::EventKind::ProjectUpdated, current.project_id, Some(current.id)).await?;
     txn.commit().await?;
     Ok(respond(actix_web::http::StatusCode::OK, &after, saved.version))
@@ -368,6 +373,7 @@ async fn set_archived(
     archive: bool,
 ) -> Result<(FundingLineResponse, i32), ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<funding_line::Entity>(&txn, id).await?;
     let (current, before) = find(&txn, id).await?;
     writable_project(&txn, caller, current.project_id).await?;
     if let Some(if_match) = if_match {
@@ -384,6 +390,7 @@ async fn set_archived(
     let action = if archive { "archive" } else { "restore" };
     audit::record(&txn, &ChangeContext::new(caller, request_id), ENTITY, id, action, Some(&before), Some(&after))
         .await?;
+    crate::routes::projects::queries::touch(&txn, current.project_id).await?;
     crate::feed::record(&txn, crate::feed::EventKind::ProjectUpdated, current.project_id, Some(id)).await?;
     txn.commit().await?;
     Ok((after, saved.version))

@@ -8,7 +8,10 @@ use uuid::Uuid;
 use crate::{
     error::ApiError,
     i18n::Text,
-    validate::{Rules, check_email, check_text},
+    validate::{
+        CodeParam, Rules, SearchParam, check_count, check_country, check_email, check_language, check_phone,
+        check_text, check_web_address,
+    },
 };
 
 /// The kind of organisation.
@@ -63,11 +66,12 @@ impl PartnerKind {
 pub struct Contact {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     pub function: Option<String>,
-    #[schema(format = "email", max_length = 254)]
+    #[schema(format = "email")]
     pub email: Option<String>,
-    #[schema(max_length = 40)]
+    /// Digits, spaces and `+-().`.
+    #[schema(format = "phone")]
     pub phone: Option<String>,
 }
 
@@ -145,23 +149,61 @@ pub struct PartnerList {
     pub total: Option<u64>,
 }
 
+/// The order of a list of partners: a field, prefixed with `-` for descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum PartnerSort {
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDescending,
+    #[serde(rename = "country")]
+    Country,
+    #[serde(rename = "-country")]
+    CountryDescending,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDescending,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDescending,
+}
+
+impl PartnerSort {
+    /// The sort as `records::listing::Sort::parse` reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerSort::Name => "name",
+            PartnerSort::NameDescending => "-name",
+            PartnerSort::Country => "country",
+            PartnerSort::CountryDescending => "-country",
+            PartnerSort::CreatedAt => "created_at",
+            PartnerSort::CreatedAtDescending => "-created_at",
+            PartnerSort::UpdatedAt => "updated_at",
+            PartnerSort::UpdatedAtDescending => "-updated_at",
+        }
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListPartnersQuery {
     pub kind: Option<PartnerKind>,
     /// ISO 3166-1 alpha-2.
-    #[param(pattern = "^[A-Z]{2}$")]
+    #[param(pattern = "^[A-Z]{2}$", min_length = 2, max_length = 2)]
     pub country: Option<String>,
     /// A domain code: partners working in it.
-    pub domain: Option<String>,
+    #[param(inline)]
+    pub domain: Option<CodeParam>,
     pub is_classic_ptf: Option<bool>,
     /// Free text, accents and case ignored ("fes" finds "Fès").
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// `name`, `country`, `created_at` or `updated_at`; prefix `-` for descending.
-    #[param(example = "name")]
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `name`, `country`, `created_at` or `updated_at`; prefix `-` for descending. `name` by default.
+    #[param(inline, example = "name")]
+    pub sort: Option<PartnerSort>,
     #[serde(default)]
     pub include_archived: bool,
     #[serde(default)]
@@ -178,30 +220,39 @@ pub struct ListPartnersQuery {
 pub struct CreatePartner {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    #[schema(max_length = 60)]
+    #[schema(min_length = 1, max_length = 60)]
     pub short_name: Option<String>,
     pub kind: PartnerKind,
     #[serde(default)]
     pub is_classic_ptf: bool,
-    #[schema(pattern = "^[A-Z]{2}$")]
+    /// ISO 3166-1 alpha-2.
+    #[schema(format = "country")]
     pub country: String,
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     pub locality: Option<String>,
-    #[schema(format = "uri", max_length = 500)]
+    /// An `http://` or `https://` address.
+    #[schema(format = "web-address")]
     pub website: Option<String>,
+    /// ISO 639-1 codes.
     #[serde(default)]
+    #[schema(format = "language", max_items = 20)]
     pub languages: Vec<String>,
-    #[schema(max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub description: Option<String>,
+    /// With `longitude`: both or neither.
     #[schema(minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    /// With `latitude`: both or neither.
     #[schema(minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub contacts: Vec<Contact>,
+    /// Codes of existing, unarchived domains.
     #[serde(default)]
+    #[schema(format = "code", max_items = 20)]
     pub domains: Vec<String>,
-    #[schema(max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub notes: Option<String>,
 }
 
@@ -213,32 +264,37 @@ pub struct UpdatePartner {
     #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 60, nullable)]
+    #[schema(min_length = 1, max_length = 60, nullable)]
     pub short_name: Option<Option<String>>,
     pub kind: Option<PartnerKind>,
     pub is_classic_ptf: Option<bool>,
-    #[schema(pattern = "^[A-Z]{2}$")]
+    #[schema(format = "country")]
     pub country: Option<String>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 200, nullable)]
+    #[schema(min_length = 1, max_length = 200, nullable)]
     pub locality: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(format = "uri", max_length = 500, nullable)]
+    #[schema(format = "web-address", nullable)]
     pub website: Option<Option<String>>,
+    #[schema(format = "language", max_items = 20)]
     pub languages: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 5000, nullable)]
+    #[schema(min_length = 1, max_length = 5000, nullable)]
     pub description: Option<Option<String>>,
+    /// With `longitude`: the partner has both or neither once changed.
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(minimum = -90, maximum = 90, nullable)]
     pub latitude: Option<Option<f64>>,
+    /// With `latitude`: the partner has both or neither once changed.
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(minimum = -180, maximum = 180, nullable)]
     pub longitude: Option<Option<f64>>,
+    #[schema(max_items = 50)]
     pub contacts: Option<Vec<Contact>>,
+    #[schema(format = "code", max_items = 20)]
     pub domains: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 5000, nullable)]
+    #[schema(min_length = 1, max_length = 5000, nullable)]
     pub notes: Option<Option<String>>,
 }
 
@@ -322,11 +378,11 @@ impl PartnerFields {
     }
 
     /// Every rule of a partner's fields; domains are checked against the database separately.
+    /// Lengths are those of the text as sent; the name is stored without surrounding spaces.
     pub fn validate(&mut self) -> Result<(), ApiError> {
         let mut rules = Rules::default();
-        self.name = self.name.trim().to_owned();
-        self.country = self.country.trim().to_owned();
         check_text(&mut rules, "name", &self.name, 1, 200);
+        self.name = self.name.trim().to_owned();
         let optional = [
             ("short_name", &self.short_name, 60),
             ("locality", &self.locality, 200),
@@ -338,37 +394,16 @@ impl PartnerFields {
                 check_text(&mut rules, field, value, 1, max);
             }
         }
-        if self.country.len() != 2 || !self.country.bytes().all(|b| b.is_ascii_uppercase()) {
-            rules.fail(
-                "country",
-                "format",
-                Text::fixed("Code pays ISO 3166-1 alpha-2 (ex. FR).", "ISO 3166-1 alpha-2 country code (e.g. FR)."),
-            );
-        }
+        check_country(&mut rules, "country", &self.country);
         if let Some(website) = &self.website {
-            let plausible = (website.starts_with("https://") || website.starts_with("http://"))
-                && website.len() <= 500
-                && !website.chars().any(|c| c.is_whitespace() || c.is_control());
-            if !plausible {
-                rules.fail(
-                    "website",
-                    "format",
-                    Text::fixed("Adresse http(s):// attendue.", "An http(s):// address is expected."),
-                );
-            }
+            check_web_address(&mut rules, "website", website);
         }
         for (index, language) in self.languages.iter().enumerate() {
-            if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-                rules.fail(
-                    &format!("languages[{index}]"),
-                    "format",
-                    Text::fixed("Code ISO 639-1 (ex. fr).", "ISO 639-1 code (e.g. fr)."),
-                );
-            }
+            check_language(&mut rules, &format!("languages[{index}]"), language);
         }
-        if self.languages.len() > 20 || self.contacts.len() > 50 || self.domains.len() > 20 {
-            rules.fail("body", "too_many", Text::fixed("Trop d'éléments dans une liste.", "Too many items in a list."));
-        }
+        check_count(&mut rules, "languages", self.languages.len(), 0, 20);
+        check_count(&mut rules, "contacts", self.contacts.len(), 0, 50);
+        check_count(&mut rules, "domains", self.domains.len(), 0, 20);
         match (self.latitude, self.longitude) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
@@ -394,15 +429,7 @@ impl PartnerFields {
                 check_email(&mut rules, &format!("contacts[{index}].email"), email);
             }
             if let Some(phone) = &contact.phone {
-                let ok = (3..=40).contains(&phone.len())
-                    && phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-                if !ok {
-                    rules.fail(
-                        &format!("contacts[{index}].phone"),
-                        "format",
-                        Text::fixed("Numéro de téléphone invalide.", "Invalid phone number."),
-                    );
-                }
+                check_phone(&mut rules, &format!("contacts[{index}].phone"), phone);
             }
         }
         self.domains.sort();

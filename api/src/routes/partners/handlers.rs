@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    dto::{CreatePartner, ListPartnersQuery, PartnerFields, PartnerList, PartnerResponse, UpdatePartner},
+    dto::{CreatePartner, ListPartnersQuery, PartnerFields, PartnerList, PartnerResponse, PartnerSort, UpdatePartner},
     queries,
 };
 use crate::{
@@ -31,7 +31,7 @@ use crate::{
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
-        versioning::save_versioned,
+        versioning::{lock, save_versioned},
     },
     routes::{
         audit::{AuditEventList, HistoryQuery},
@@ -84,7 +84,7 @@ pub async fn list_partners(
     query: web::Query<ListPartnersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(query.sort.as_deref(), SORTS, "name")?;
+    let sort = Sort::parse(query.sort.map(PartnerSort::as_str), SORTS, "name")?;
     crate::validate::check_param_code("country", query.country.as_deref(), 2)?;
     let mut select = partner::Entity::find();
     if !query.include_archived {
@@ -215,6 +215,7 @@ pub async fn update_partner(
 ) -> Result<HttpResponse, ApiError> {
     let change = body.into_inner()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<partner::Entity>(&txn, *id).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     if_match.check(current.version)?;
     let mut fields = PartnerFields::from_current(&before);
@@ -316,6 +317,7 @@ async fn set_archived(
     archive: bool,
 ) -> Result<(PartnerResponse, i32), ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<partner::Entity>(&txn, id).await?;
     let (current, before) = queries::find(&txn, id).await?;
     if let Some(if_match) = if_match {
         if_match.check(current.version)?;

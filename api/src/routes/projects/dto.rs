@@ -11,7 +11,7 @@ use crate::{
     i18n::Text,
     money,
     routes::agreements::dto::PartnerRef,
-    validate::{Rules, check_text},
+    validate::{CodeParam, Rules, SearchParam, check_count, check_text},
 };
 
 /// The role of an organisation in a project (IATI organisation roles).
@@ -106,11 +106,12 @@ impl Commune {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount": "1500.50", "currency": "EUR"}))]
 pub struct Money {
-    /// A decimal with at most as many decimals as the currency has (none for XOF).
-    #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$", example = "12500000")]
+    /// A positive decimal, without sign, exponent or leading zero, below 10^15, with at most as
+    /// many decimals as the currency has (none for XOF).
+    #[schema(format = "amount", example = "12500000")]
     pub amount: String,
-    /// ISO 4217; `XOF` by default where a currency may be omitted.
-    #[schema(pattern = "^[A-Z]{3}$", example = "XOF")]
+    /// ISO 4217, one of the currencies the API knows.
+    #[schema(format = "currency", example = "XOF")]
     pub currency: String,
 }
 
@@ -169,6 +170,7 @@ pub struct ParticipantResponse {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"partner_id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e", "roles": ["funding"]}))]
 pub struct ParticipantInput {
+    /// An existing, unarchived partner.
     pub partner_id: Uuid,
     #[schema(min_items = 1, max_items = 4)]
     pub roles: Vec<ParticipantRole>,
@@ -220,13 +222,51 @@ pub struct ProjectList {
     pub total: Option<u64>,
 }
 
+/// The order of a list of projects: a field, prefixed with `-` for descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum ProjectSort {
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDescending,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDescending,
+    #[serde(rename = "title")]
+    Title,
+    #[serde(rename = "-title")]
+    TitleDescending,
+    #[serde(rename = "start_year")]
+    StartYear,
+    #[serde(rename = "-start_year")]
+    StartYearDescending,
+}
+
+impl ProjectSort {
+    /// The sort as `records::listing::Sort::parse` reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectSort::CreatedAt => "created_at",
+            ProjectSort::CreatedAtDescending => "-created_at",
+            ProjectSort::UpdatedAt => "updated_at",
+            ProjectSort::UpdatedAtDescending => "-updated_at",
+            ProjectSort::Title => "title",
+            ProjectSort::TitleDescending => "-title",
+            ProjectSort::StartYear => "start_year",
+            ProjectSort::StartYearDescending => "-start_year",
+        }
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListProjectsQuery {
     pub status: Option<ProjectStatus>,
     /// A domain code.
-    pub domain: Option<String>,
+    #[param(inline)]
+    pub domain: Option<CodeParam>,
     pub division: Option<Division>,
     pub commune: Option<Commune>,
     /// A participating partner.
@@ -238,11 +278,12 @@ pub struct ListProjectsQuery {
     #[param(minimum = 1900, maximum = 2100)]
     pub year_to: Option<i32>,
     /// Free text in the title and summary, accents and case ignored.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// `created_at` (default, newest first with `-created_at`), `updated_at`, `title` or `start_year`.
-    #[param(example = "-created_at")]
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `created_at`, `updated_at`, `title` or `start_year`; prefix `-` for descending. Newest first
+    /// (`-created_at`) by default.
+    #[param(inline, example = "-created_at")]
+    pub sort: Option<ProjectSort>,
     #[serde(default)]
     pub include_archived: bool,
     #[serde(default)]
@@ -264,14 +305,17 @@ pub struct ListProjectsQuery {
 pub struct CreateProject {
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
-    #[schema(max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub summary: Option<String>,
-    #[schema(max_length = 5000)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub internal_notes: Option<String>,
+    /// An existing, unarchived agreement; the project then involves at least one of its partners.
     pub agreement_id: Option<Uuid>,
     pub division: Division,
+    /// A member of the staff.
     pub agent_in_charge_id: Option<Uuid>,
-    #[schema(min_items = 1, max_items = 10)]
+    /// Codes of existing, unarchived domains.
+    #[schema(format = "code", min_items = 1, max_items = 10)]
     pub domains: Vec<String>,
     #[schema(min_items = 1, max_items = 7)]
     pub communes: Vec<Commune>,
@@ -293,10 +337,10 @@ pub struct UpdateProject {
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 5000, nullable)]
+    #[schema(min_length = 1, max_length = 5000, nullable)]
     pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
-    #[schema(max_length = 5000, nullable)]
+    #[schema(min_length = 1, max_length = 5000, nullable)]
     pub internal_notes: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(nullable)]
@@ -305,7 +349,7 @@ pub struct UpdateProject {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(nullable)]
     pub agent_in_charge_id: Option<Option<Uuid>>,
-    #[schema(min_items = 1, max_items = 10)]
+    #[schema(format = "code", min_items = 1, max_items = 10)]
     pub domains: Option<Vec<String>>,
     #[schema(min_items = 1, max_items = 7)]
     pub communes: Option<Vec<Commune>>,
@@ -346,12 +390,19 @@ pub struct ProjectFields {
     pub budget: Option<Money>,
     /// (partner, role) pairs, sorted and unique.
     pub participants: Vec<(Uuid, ParticipantRole)>,
+    /// The number of roles of each participant as the request sent them, when it sent some: checked
+    /// by `validate` (1 to 50 participants, 1 to 4 roles each).
+    pub sent_roles: Option<Vec<usize>>,
     /// Filled by `validate`.
     pub budget_minor: Option<i64>,
 }
 
-fn flatten(participants: Vec<ParticipantInput>) -> Vec<(Uuid, ParticipantRole)> {
-    participants.into_iter().flat_map(|p| p.roles.into_iter().map(move |role| (p.partner_id, role))).collect()
+fn flatten(participants: &[ParticipantInput]) -> Vec<(Uuid, ParticipantRole)> {
+    participants.iter().flat_map(|p| p.roles.iter().map(move |role| (p.partner_id, *role))).collect()
+}
+
+fn sent_roles(participants: &[ParticipantInput]) -> Vec<usize> {
+    participants.iter().map(|p| p.roles.len()).collect()
 }
 
 impl ProjectFields {
@@ -370,7 +421,8 @@ impl ProjectFields {
             actual_start: body.actual_start,
             actual_end: body.actual_end,
             budget: body.budget,
-            participants: flatten(body.participants),
+            participants: flatten(&body.participants),
+            sent_roles: Some(sent_roles(&body.participants)),
             budget_minor: None,
         }
     }
@@ -395,6 +447,7 @@ impl ProjectFields {
                 .iter()
                 .flat_map(|p| p.roles.iter().map(|r| (p.partner.id, *r)))
                 .collect(),
+            sent_roles: None,
             budget_minor: None,
         }
     }
@@ -417,7 +470,8 @@ impl ProjectFields {
             budget
         );
         if let Some(participants) = change.participants {
-            self.participants = flatten(participants);
+            self.participants = flatten(&participants);
+            self.sent_roles = Some(sent_roles(&participants));
         }
     }
 
@@ -430,15 +484,13 @@ impl ProjectFields {
     /// Every rule that needs no database; references are checked by the handler.
     pub fn validate(&mut self) -> Result<(), ApiError> {
         let mut rules = Rules::default();
-        self.title = self.title.trim().to_owned();
         check_text(&mut rules, "title", &self.title, 1, 300);
+        self.title = self.title.trim().to_owned();
         for (field, value) in [("summary", &self.summary), ("internal_notes", &self.internal_notes)] {
             if let Some(value) = value {
                 check_text(&mut rules, field, value, 1, 5000);
             }
         }
-        self.domains.sort();
-        self.domains.dedup();
         if self.domains.is_empty() || self.domains.len() > 10 {
             rules.fail(
                 "domains",
@@ -446,24 +498,31 @@ impl ProjectFields {
                 Text::fixed("Au moins un domaine (10 au plus).", "At least one domain (at most 10)."),
             );
         }
-        self.communes.sort();
-        self.communes.dedup();
-        if self.communes.is_empty() {
+        self.domains.sort();
+        self.domains.dedup();
+        if self.communes.is_empty() || self.communes.len() > Commune::ALL.len() {
             rules.fail(
                 "communes",
                 "count",
                 Text::fixed("Au moins une commune, ou le District.", "At least one commune, or the District."),
             );
         }
-        self.participants.sort();
-        self.participants.dedup();
-        if self.participants.is_empty() || self.participants.len() > 200 {
+        self.communes.sort();
+        self.communes.dedup();
+        if let Some(sent) = &self.sent_roles {
+            check_count(&mut rules, "participants", sent.len(), 1, 50);
+            for (index, roles) in sent.iter().enumerate() {
+                check_count(&mut rules, &format!("participants[{index}].roles"), *roles, 1, 4);
+            }
+        } else if self.participants.is_empty() {
             rules.fail(
                 "participants",
                 "count",
                 Text::fixed("Au moins un partenaire participant.", "At least one participating partner."),
             );
         }
+        self.participants.sort();
+        self.participants.dedup();
         for (field, start, end) in
             [("planned_end", self.planned_start, self.planned_end), ("actual_end", self.actual_start, self.actual_end)]
         {

@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    dto::{CreateProject, ListProjectsQuery, ProjectFields, ProjectList, ProjectResponse, UpdateProject},
+    dto::{CreateProject, ListProjectsQuery, ProjectFields, ProjectList, ProjectResponse, ProjectSort, UpdateProject},
     queries,
     status::ProjectStatus,
 };
@@ -32,7 +32,7 @@ use crate::{
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
-        versioning::save_versioned,
+        versioning::{lock, save_versioned},
     },
     routes::{
         agreements::queries::check_staff,
@@ -92,7 +92,7 @@ pub async fn list_projects(
     query: web::Query<ListProjectsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(query.sort.as_deref(), SORTS, "-created_at")?;
+    let sort = Sort::parse(query.sort.map(ProjectSort::as_str), SORTS, "-created_at")?;
     crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
     crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
     let mut select = project::Entity::find();
@@ -256,6 +256,7 @@ pub async fn update_project(
 ) -> Result<HttpResponse, ApiError> {
     let change = body.into_inner()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<project::Entity>(&txn, *id).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     ensure_division(&caller, before.division)?;
     if_match.check(current.version)?;
@@ -357,6 +358,7 @@ async fn set_archived(
     archive: bool,
 ) -> Result<(ProjectResponse, i32), ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<project::Entity>(&txn, id).await?;
     let (current, before) = queries::find(&txn, id).await?;
     ensure_division(caller, before.division)?;
     if let Some(if_match) = if_match {

@@ -162,3 +162,14 @@ pub async fn has_role(
         .await?
         .is_some())
 }
+
+/// Marks a project as changed (its funding changed), so that partners polling with
+/// `updated_since` see it. The version is left alone: the record itself did not change.
+pub async fn touch(db: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError> {
+    project::Entity::update_many()
+        .col_expr(project::Column::UpdatedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+        .filter(project::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -31,7 +31,7 @@ use crate::{
     i18n::Text,
     records::{
         audit::{self, ChangeContext},
-        versioning::save_versioned,
+        versioning::{lock, save_versioned},
     },
     state::AppState,
     validate::{Rules, check_text},
@@ -119,6 +119,7 @@ pub async fn create_status_update(
     }
     rules.finish()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<project::Entity>(&txn, *id).await?;
     let (current, before) = queries::find(&txn, *id).await?;
     ensure_division(&caller, before.division)?;
     if if_match.is_present() {

@@ -18,6 +18,7 @@ use crate::{
         pagination::{decode_cursor, page_limit, split_page},
     },
     i18n::Text,
+    records::versioning::lock,
     routes::auth::dto::AccountResponse,
     sessions,
     state::AppState,
@@ -179,6 +180,7 @@ pub async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<account::Entity>(&txn, *id).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     if_match.check(current.version)?;
     let current_role = Role::parse(&current.role).unwrap_or(Role::Agent);
@@ -248,6 +250,7 @@ pub async fn deactivate_user(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<account::Entity>(&txn, *id).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     if_match.check(current.version)?;
     if current.id == caller.id {
@@ -293,6 +296,7 @@ pub async fn reset_user_password(
     let for_hash = temporary.clone();
     let hash = web::block(move || password::hash(&for_hash)).await.map_err(|e| anyhow::anyhow!(e))??;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<account::Entity>(&txn, *id).await?;
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     let mut change: account::ActiveModel = current.clone().into();
     change.password_hash = Set(Some(hash));

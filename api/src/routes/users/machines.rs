@@ -17,6 +17,7 @@ use crate::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
     },
+    records::versioning::lock,
     routes::auth::dto::AccountResponse,
     state::AppState,
     validate::{Rules, check_text},
@@ -123,6 +124,7 @@ pub async fn rotate_machine_secret(
 ) -> Result<HttpResponse, ApiError> {
     let secret = secrets::random_secret()?;
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<account::Entity>(&txn, *id).await?;
     let current = find_account(&txn, KIND_MACHINE, *id).await?;
     let mut change: account::ActiveModel = current.clone().into();
     change.client_secret_hash = Set(Some(secrets::hash_secret(&secret)));
@@ -153,6 +155,7 @@ pub async fn deactivate_machine_account(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
+    lock::<account::Entity>(&txn, *id).await?;
     let current = find_account(&txn, KIND_MACHINE, *id).await?;
     if_match.check(current.version)?;
     if current.is_active {

@@ -1,0 +1,125 @@
+//! The partner system calling: an authorized machine account, bound to its partner, within its
+//! rate limit.
+use std::{future::Future, num::NonZeroU32, pin::Pin, time::Duration};
+
+use actix_web::{
+    Error, FromRequest, HttpMessage, HttpRequest,
+    body::MessageBody,
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::header::{HeaderName, HeaderValue},
+    middleware::Next,
+    web,
+};
+use governor::{
+    Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+    middleware::StateInformationMiddleware,
+    state::keyed::DefaultKeyedStateStore,
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::{Authorized, CurrentUser, policy::ReadPartnerView},
+    error::ApiError,
+    state::AppState,
+};
+
+/// Requests allowed per machine account: a burst of `per_minute`, refilled continuously.
+pub struct PartnerLimiter {
+    limiter: RateLimiter<Uuid, DefaultKeyedStateStore<Uuid>, DefaultClock, StateInformationMiddleware>,
+    per_minute: u32,
+}
+
+impl PartnerLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        let burst = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(Duration::from_secs(60) / burst.get())
+            .unwrap_or_else(|| Quota::per_minute(burst))
+            .allow_burst(burst);
+        Self { limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(), per_minute }
+    }
+
+    /// Counts one request of `account`.
+    fn check(&self, account: Uuid) -> Result<RateLimitInfo, Duration> {
+        match self.limiter.check_key(&account) {
+            Ok(snapshot) => Ok(RateLimitInfo {
+                limit: self.per_minute,
+                remaining: snapshot.remaining_burst_capacity(),
+                reset: Duration::from_secs(60) * (self.per_minute - snapshot.remaining_burst_capacity())
+                    / self.per_minute.max(1),
+            }),
+            Err(denied) => Err(denied.wait_time_from(DefaultClock::default().now())),
+        }
+    }
+
+    pub fn shrink(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+/// The state of a caller's allowance, sent as `RateLimit-*` headers.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimitInfo {
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset: Duration,
+}
+
+/// A partner system within its allowance.
+pub struct PartnerCaller {
+    pub user: CurrentUser,
+    pub partner_id: Uuid,
+}
+
+impl FromRequest for PartnerCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authorized = Authorized::<ReadPartnerView>::from_request(req, payload);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authorized.await?.user;
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
+            let partner_id = user.partner_id.ok_or(ApiError::Forbidden)?;
+            match state.partner_limiter.check(user.id) {
+                Ok(info) => {
+                    req.extensions_mut().insert(info);
+                    Ok(PartnerCaller { user, partner_id })
+                }
+                Err(retry_after) => {
+                    req.extensions_mut().insert(RateLimitInfo {
+                        limit: state.settings.partners.requests_per_minute,
+                        remaining: 0,
+                        reset: retry_after,
+                    });
+                    Err(ApiError::TooManyRequests { retry_after })
+                }
+            }
+        })
+    }
+}
+
+/// Adds `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` to partner answers.
+pub async fn rate_limit_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut response = next.call(req).await?;
+    let info = response.request().extensions().get::<RateLimitInfo>().copied();
+    if let Some(info) = info {
+        let headers = response.headers_mut();
+        let reset = info.reset.as_secs() + u64::from(info.reset.subsec_nanos() > 0);
+        for (name, value) in [
+            ("ratelimit-limit", info.limit.to_string()),
+            ("ratelimit-remaining", info.remaining.to_string()),
+            ("ratelimit-reset", reset.to_string()),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
+    }
+    Ok(response)
+}

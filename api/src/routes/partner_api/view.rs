@@ -1,0 +1,122 @@
+//! Building the partner's view of projects, a page at a time in a fixed number of queries.
+use std::collections::HashMap;
+
+use entity::{funding_line, partner, project, project_participant};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Query};
+use uuid::Uuid;
+
+use super::dto::{PartnerFundingLine, PartnerProject};
+use crate::{
+    error::ApiError,
+    routes::{
+        agreements::queries::partner_ref,
+        funding_lines::{dto::FundingKind, rates::Rates},
+        projects::{dto::Money, financing::Flows, queries},
+    },
+};
+
+/// The ids of the projects `partner` takes part in, as a subquery.
+pub fn participating(partner: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(project_participant::Column::ProjectId)
+        .from(project_participant::Entity)
+        .and_where(project_participant::Column::PartnerId.eq(partner))
+        .to_owned()
+}
+
+/// A live project that `partner` takes part in; 404 for any other id (existence is not leaked).
+pub async fn visible(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<project::Model, ApiError> {
+    project::Entity::find_by_id(id)
+        .filter(project::Column::ArchivedAt.is_null())
+        .filter(project::Column::Id.in_subquery(participating(partner)))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The partner's view of `models`.
+pub async fn build(
+    db: &impl ConnectionTrait,
+    partner: Uuid,
+    models: Vec<project::Model>,
+) -> Result<Vec<PartnerProject>, ApiError> {
+    if models.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+    let projects = queries::responses(db, models).await?;
+    let lines = funding_line::Entity::find()
+        .filter(funding_line::Column::ProjectId.is_in(ids))
+        .filter(funding_line::Column::ArchivedAt.is_null())
+        .order_by_asc(funding_line::Column::Id)
+        .all(db)
+        .await?;
+    let mut funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
+    funder_ids.sort();
+    funder_ids.dedup();
+    let funders: HashMap<Uuid, partner::Model> = partner::Entity::find()
+        .filter(partner::Column::Id.is_in(funder_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let rates = Rates::load(db).await?;
+    let mut totals: HashMap<Uuid, [i64; 4]> = HashMap::new();
+    let mut shown: HashMap<Uuid, Vec<PartnerFundingLine>> = HashMap::new();
+    for line in lines {
+        let xof = rates.to_xof(line.amount_minor, &line.currency, line.transaction_date);
+        let Some(kind) = FundingKind::parse(&line.kind) else { continue };
+        if let Some(xof) = xof {
+            let slot = match kind {
+                FundingKind::Pledge => 0,
+                FundingKind::Commitment => 1,
+                FundingKind::Disbursement => 2,
+                FundingKind::Expenditure => 3,
+            };
+            totals.entry(line.project_id).or_default()[slot] += xof;
+        }
+        if let Some(funder) = funders.get(&line.partner_id).filter(|_| line.partner_id == partner || line.is_public) {
+            shown.entry(line.project_id).or_default().push(PartnerFundingLine {
+                id: line.id,
+                funder: partner_ref(funder),
+                kind,
+                amount: Money::from_minor(line.amount_minor, &line.currency),
+                amount_xof: xof.map(|x| x.to_string()),
+                transaction_date: line.transaction_date,
+                reference: line.reference,
+            });
+        }
+    }
+    Ok(projects
+        .into_iter()
+        .map(|project| {
+            let [pledged, committed, disbursed, spent] =
+                totals.get(&project.id).copied().unwrap_or_default().map(|x| x.to_string());
+            let roles = project
+                .participants
+                .iter()
+                .find(|p| p.partner.id == partner)
+                .map(|p| p.roles.clone())
+                .unwrap_or_default();
+            PartnerProject {
+                id: project.id,
+                title: project.title,
+                summary: project.summary,
+                status: project.status,
+                iati_status: project.status.iati_code(),
+                progress: project.progress,
+                domains: project.domains,
+                communes: project.communes,
+                planned_start: project.planned_start,
+                planned_end: project.planned_end,
+                actual_start: project.actual_start,
+                actual_end: project.actual_end,
+                roles,
+                funding_lines: shown.remove(&project.id).unwrap_or_default(),
+                totals_xof: Flows { pledged, committed, disbursed, spent },
+                updated_at: project.updated_at,
+            }
+        })
+        .collect())
+}

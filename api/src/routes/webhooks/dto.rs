@@ -1,0 +1,124 @@
+//! Bodies of the `/webhooks` routes.
+use chrono::{DateTime, Utc};
+use entity::{webhook_delivery, webhook_endpoint};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::feed::EventKind;
+
+/// A webhook endpoint. Its secret is shown only when it is created.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "partner_id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e",
+    "url": "https://partenaires.angers.fr/djcd/webhooks", "events": ["project.status_changed"], "status": "active",
+    "archived": false, "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-01T10:00:00Z"
+}))]
+pub struct WebhookResponse {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub url: String,
+    pub events: Vec<EventKind>,
+    /// `active`, or `failing` once a delivery was given up.
+    pub status: String,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<webhook_endpoint::Model> for WebhookResponse {
+    fn from(model: webhook_endpoint::Model) -> Self {
+        Self {
+            id: model.id,
+            partner_id: model.partner_id,
+            url: model.url,
+            events: serde_json::from_value(model.events).unwrap_or_default(),
+            status: model.status,
+            archived: model.archived_at.is_some(),
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+/// A new endpoint, with its secret shown once.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookCreated {
+    pub webhook: WebhookResponse,
+    /// The HMAC-SHA256 key of `X-Signature`: shown only here.
+    #[schema(format = Password)]
+    pub secret: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookList {
+    pub items: Vec<WebhookResponse>,
+}
+
+/// A new endpoint. A partner system registers its own; the director names the partner.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://partenaires.angers.fr/djcd/webhooks", "events": ["project.status_changed", "project.funding_line_added"]}))]
+pub struct CreateWebhook {
+    /// Required when the director registers an endpoint; a partner system's own partner otherwise.
+    pub partner_id: Option<Uuid>,
+    /// `https` (plain `http` is accepted outside production); it must resolve to a public address.
+    #[schema(max_length = 500, format = "uri")]
+    pub url: String,
+    #[schema(min_items = 1, max_items = 4)]
+    pub events: Vec<EventKind>,
+    /// 32 to 200 characters; generated when absent.
+    #[schema(min_length = 32, max_length = 200, format = Password)]
+    pub secret: Option<String>,
+}
+
+/// One delivery of one event to the endpoint.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryResponse {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The receiver's last HTTP status.
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+impl From<webhook_delivery::Model> for DeliveryResponse {
+    fn from(model: webhook_delivery::Model) -> Self {
+        Self {
+            id: model.id,
+            event_id: model.event_id,
+            event_type: model.event_type,
+            next_attempt_at: (model.status == "pending").then_some(model.next_attempt_at),
+            status: model.status,
+            attempts: model.attempts,
+            last_status: model.last_status,
+            last_error: model.last_error,
+            created_at: model.created_at,
+            delivered_at: model.delivered_at,
+        }
+    }
+}
+
+/// A page of deliveries, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryList {
+    pub items: Vec<DeliveryResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveriesQuery {
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
+}
