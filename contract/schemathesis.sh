@@ -6,9 +6,11 @@
 # For each run, contract/schemathesis_roles.py creates a fresh account of the role (with the bootstrap
 # director's credentials), gets its token and writes a per-role schemathesis.toml; then
 #
-#   st run BASE_URL/api-docs/openapi.json --url BASE_URL -H "Authorization: Bearer $TOKEN" --checks all
-#      --phases examples,coverage,fuzzing,stateful --max-examples N --seed S
+#   st run BASE_URL/api-docs/openapi.json --url BASE_URL -H "Authorization: Bearer $TOKEN"
+#      --phases examples,coverage,fuzzing,stateful --seed S
 #
+# with every check on (`[checks] enabled = true` in the generated config rather than `--checks all`
+# on the command line, which would override the few checks the config turns off for one operation),
 # runs the four phases: the document's examples, coverage (boundary values, missing and wrong
 # parameters, undeclared methods), random fuzzing, and stateful sequences along the links schemathesis
 # infers. A run fails on any failed check and also on the warnings that mean the tests never reached
@@ -65,7 +67,9 @@ out="${ST_OUT:-$root/target/contract/schemathesis${label:+-$label}}"
 rm -rf "$out"
 mkdir -p "$out"
 
-export BASE_URL="$base_url" ST_BASE_URL="$base_url"
+# The test cases per operation go into the generated config (`[generation] max-examples`), where an
+# operation can have fewer; `--max-examples` on the command line would override them all.
+export BASE_URL="$base_url" ST_BASE_URL="$base_url" ST_MAX_EXAMPLES="$max_examples"
 seed_args=()
 [ "$seed" = "random" ] || seed_args=(--seed "$seed")
 
@@ -88,9 +92,7 @@ for role in $roles; do
   (cd "$dir" && "$st" --config-file "$dir/schemathesis.toml" run "$schema" \
     --url "$base_url" \
     "${header_args[@]}" \
-    --checks all \
     --phases examples,coverage,fuzzing,stateful \
-    --max-examples "$max_examples" \
     "${seed_args[@]}" \
     --workers "$workers" \
     --request-timeout 10 \

@@ -169,10 +169,20 @@ def _me() -> dict:
         return {}
 
 
-# The first partner by name: the setup makes it the funder of the project it creates for the run.
-_partner = _Cached(lambda: next((p["id"] for p in _items("/api/v1/partners", {"limit": 1, "sort": "name"})), None))
-_domains = _Cached(lambda: [d["code"] for d in _items("/api/v1/domains")])
+# Short-lived: the director's run archives partners and domains as it goes.
+_partner = _Cached(lambda: next((p["id"] for p in _items("/api/v1/partners", {"limit": 1, "sort": "name"})), None), 1)
+_domains = _Cached(lambda: [d["code"] for d in _items("/api/v1/domains")], 1)
 _caller = _Cached(lambda: _me(), ttl=3600)
+
+
+def _funder(project_path: str) -> str | None:
+    """A partner that funds the project at `project_path` (a funding line's partner must)."""
+    response = _get(project_path)
+    try:
+        participants = response.json().get("participants", []) if response is not None and response.status_code == 200 else []
+    except ValueError:
+        participants = []
+    return next((p["partner"]["id"] for p in participants if "funding" in p.get("roles", [])), None)
 
 
 def _real_references(case) -> None:
@@ -180,6 +190,8 @@ def _real_references(case) -> None:
     if not isinstance(case.body, dict):
         return
     partner = _partner.get()
+    if case.method.upper() == "POST" and case.formatted_path.endswith("/funding-lines"):
+        partner = _funder(_record_path(case)) or partner
     domains = _domains.get()
     caller = _caller.get()
     staff = caller.get("id") if caller.get("kind") == "person" else None

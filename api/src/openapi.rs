@@ -38,6 +38,9 @@ use crate::{
         (name = "partner", description = "For partner cities' and donors' systems (machine accounts, OAuth 2.0 client credentials): the projects they take part in, their timeline and a change feed, with conditional requests and a per-account rate limit. / Pour les systèmes des partenaires."),
         (name = "webhooks", description = "Signed notifications of changes to partner systems, retried for 24 hours, with a delivery log. / Notifications signées aux systèmes partenaires."),
         (name = "iati", description = "Projects published as IATI 2.03 activities (International Aid Transparency Initiative). / Publication IATI des projets."),
+        (name = "evaluations", description = "Periodic evaluations of the partnerships, on a cadence per agreement, signed off by the division head or the director. / Évaluations périodiques des partenariats."),
+        (name = "events", description = "Round tables of technical and financial partners (PTF), delegation visits, youth exchanges, signings, general assemblies, and the pledges announced at round tables. / Événements : tables rondes des PTF, visites, échanges."),
+        (name = "stats", description = "The dashboard: agreements, projects and financing figures (the share of classic PTFs), inactive relations, pledges followed to disbursement, partners on a map (GeoJSON). / Tableau de bord."),
         (name = "audit", description = "Who changed what, when, in which request, with the values before and after. / Le journal des modifications."),
         (name = "domains", description = "The domains of cooperation (formation, santé, hydraulique, voirie…) that partners, agreements and projects are tagged with. / Les domaines de coopération."),
     )
@@ -115,6 +118,10 @@ const PROBLEM_RESPONSES: &[(&str, u16, &str, &str)] = &[
     ),
 ];
 
+/// List operations that also answer `text/csv` (see `http::export`).
+const CSV_EXPORTS: &[&str] =
+    &["list_partners", "list_agreements", "list_projects", "list_funding_lines", "list_events"];
+
 /// Operations that answer 429 when a caller goes over its allowance.
 const THROTTLED: &[&str] = &["login", "issue_client_token"];
 /// Operations whose `If-Match` is optional (a move honours it when sent).
@@ -183,7 +190,10 @@ fn add_problem_responses(document: &mut Value) {
         if *status == 429 || *status == 503 {
             headers.insert(
                 "Retry-After".into(),
-                json!({"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}),
+                json!({
+                    "description": "Seconds to wait before retrying",
+                    "schema": {"type": "integer", "format": "int32", "minimum": 0}
+                }),
             );
         }
         if *status == 401 {
@@ -308,6 +318,23 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
         add(503, "ServiceUnavailable");
     }
     add(500, "InternalServerError");
+    if CSV_EXPORTS.contains(&operation_id.as_str())
+        && let Some(ok) = operation.get_mut("responses").and_then(|r| r.get_mut("200")).and_then(Value::as_object_mut)
+    {
+        let content = ok.entry("content").or_insert_with(|| json!({}));
+        content["text/csv"] = json!({
+            "schema": {"type": "string", "maxLength": 1_000_000_000},
+            "example": "\u{feff}name;country\r\nFès;MA\r\n"
+        });
+        let description = operation.get("description").and_then(Value::as_str).unwrap_or("").to_owned();
+        operation.insert(
+            "description".into(),
+            Value::String(format!(
+                "{description}\n\nWith `Accept: text/csv` (`; separator=semicolon` for French spreadsheets), every matching row, \
+                 the same filters and no paging, streamed as UTF-8 CSV with a byte-order mark."
+            )),
+        );
+    }
     complete_idempotency_key(operation);
     let versioned = matches!(method, "patch" | "delete");
     if versioned || OPTIONAL_IF_MATCH.contains(&operation_id.as_str()) {
@@ -371,7 +398,12 @@ fn add_role_rules(document: &mut Value) {
             schema.insert("then".into(), then.clone());
             schema.insert("else".into(), otherwise.clone());
             if name == "UpdateUser" {
-                schema.insert("dependentRequired".into(), json!({"division": ["role"]}));
+                // A division is sent only with a role (`null` is no role: it keeps the current one).
+                let with_role = json!({
+                    "if": {"required": ["division"]},
+                    "then": {"required": ["role"], "properties": {"role": {"not": {"type": "null"}}}}
+                });
+                all_of(schema).push(with_role);
             }
         }
     }

@@ -106,4 +106,24 @@ pub const FIXED: &[FixedList] = &[
             ("expenditure", "Dépense", "Expenditure"),
         ],
     },
+    FixedList {
+        name: "event_kind",
+        entries: &[
+            ("round_table", "Table ronde des PTF", "Round table of technical and financial partners"),
+            ("delegation_visit", "Visite de délégation", "Delegation visit"),
+            ("youth_exchange", "Échange de jeunes", "Youth exchange"),
+            ("signing", "Signature", "Signing"),
+            ("general_assembly", "Assemblée générale", "General assembly"),
+            ("other", "Autre", "Other"),
+        ],
+    },
+    FixedList {
+        name: "vitality",
+        entries: &[
+            ("strong", "Relation forte", "Strong"),
+            ("steady", "Relation stable", "Steady"),
+            ("weak", "Relation faible", "Weak"),
+            ("dormant", "Relation en sommeil", "Dormant"),
+        ],
+    },
 ];

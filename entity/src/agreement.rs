@@ -25,6 +25,8 @@ pub struct Model {
     pub notes: Option<String>,
     pub source: Option<String>,
     pub search_text: String,
+    /// Months between evaluations; the kind's default when absent.
+    pub evaluation_cadence_months: Option<i32>,
     pub version: i32,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

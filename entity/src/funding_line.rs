@@ -18,6 +18,8 @@ pub struct Model {
     pub note: Option<String>,
     /// Shown to every partner of the project, not only to the funder (set by the director).
     pub is_public: bool,
+    /// The round table where a pledge was announced.
+    pub event_id: Option<Uuid>,
     pub version: i32,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -10,6 +10,7 @@ mod m20261127_000006_create_projects;
 mod m20261127_000007_create_financing;
 mod m20261127_000008_create_change_events;
 mod m20261127_000009_create_webhooks;
+mod m20261127_000010_create_steering;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_create_financing::Migration),
             Box::new(m20261127_000008_create_change_events::Migration),
             Box::new(m20261127_000009_create_webhooks::Migration),
+            Box::new(m20261127_000010_create_steering::Migration),
         ]
     }
 }

@@ -12,4 +12,5 @@ mod portfolio;
 mod projects;
 mod records;
 mod roles;
+mod steering;
 mod users;

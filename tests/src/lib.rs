@@ -62,6 +62,10 @@ pub async fn spawn_apps_with(tweak: impl Fn(&mut Settings)) -> Vec<TestApp> {
 }
 
 pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> TestApp {
+    // `TEST_LOG=warn cargo test …` shows the servers' logs, to see why a request failed.
+    if let Ok(level) = std::env::var("TEST_LOG") {
+        api::telemetry::init(&level, api::config::LogFormat::Text);
+    }
     let (database_url, folder) = match backend {
         Backend::Sqlite => {
             let folder = TempFolder::new();

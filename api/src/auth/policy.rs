@@ -57,6 +57,12 @@ actions! {
     ReadPartnerView => "partner_view.read",
     ManageWebhooks => "webhooks.manage",
     ReadIati => "iati.read",
+    ReadEvaluations => "evaluations.read",
+    WriteEvaluations => "evaluations.write",
+    SignOffEvaluations => "evaluations.sign_off",
+    ReadEvents => "events.read",
+    WriteEvents => "events.write",
+    ReadStats => "stats.read",
 }
 
 use Role::{Agent, Director, DivisionHead, Partner};
@@ -83,6 +89,12 @@ pub const ROLE_TABLE: &[(Action, &[Role])] = &[
     (Action::ReadPartnerView, &[Partner]),
     (Action::ManageWebhooks, &[Director, Partner]),
     (Action::ReadIati, &[Director, DivisionHead, Agent, Partner]),
+    (Action::ReadEvaluations, &[Director, DivisionHead, Agent]),
+    (Action::WriteEvaluations, &[Director, DivisionHead, Agent]),
+    (Action::SignOffEvaluations, &[Director, DivisionHead]),
+    (Action::ReadEvents, &[Director, DivisionHead, Agent]),
+    (Action::WriteEvents, &[Director, DivisionHead, Agent]),
+    (Action::ReadStats, &[Director, DivisionHead, Agent]),
 ];
 
 /// The action each operation (by `operationId`) needs; `None` for public operations.
@@ -160,6 +172,24 @@ pub const OPERATIONS: &[(&str, Option<Action>)] = &[
     ("redeliver_webhook", Some(Action::ManageWebhooks)),
     ("list_iati_activities", Some(Action::ReadIati)),
     ("get_iati_activity", Some(Action::ReadIati)),
+    ("list_agreement_evaluations", Some(Action::ReadEvaluations)),
+    ("create_evaluation", Some(Action::WriteEvaluations)),
+    ("list_due_evaluations", Some(Action::ReadEvaluations)),
+    ("get_evaluation", Some(Action::ReadEvaluations)),
+    ("update_evaluation", Some(Action::WriteEvaluations)),
+    ("sign_off_evaluation", Some(Action::SignOffEvaluations)),
+    ("list_events", Some(Action::ReadEvents)),
+    ("create_event", Some(Action::WriteEvents)),
+    ("get_event", Some(Action::ReadEvents)),
+    ("update_event", Some(Action::WriteEvents)),
+    ("archive_event", Some(Action::WriteEvents)),
+    ("create_pledge", Some(Action::WriteProjects)),
+    ("agreement_stats", Some(Action::ReadStats)),
+    ("inactive_agreements", Some(Action::ReadStats)),
+    ("project_stats", Some(Action::ReadStats)),
+    ("financing_stats", Some(Action::ReadStats)),
+    ("pledge_stats", Some(Action::ReadStats)),
+    ("partners_geojson", Some(Action::ReadStats)),
 ];
 
 /// Whether `role` may do `action`.

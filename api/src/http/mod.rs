@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: middleware and extractors.
 pub mod concurrency;
 pub mod conditional;
+pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod middleware;

@@ -82,6 +82,8 @@ versioned! {
     entity::account::Entity => account,
     entity::project::Entity => project,
     entity::funding_line::Entity => funding_line,
+    entity::evaluation::Entity => evaluation,
+    entity::event::Entity => event,
 }
 
 impl Versioned for entity::domain_tag::Entity {

@@ -5,12 +5,15 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod domains;
+pub mod evaluations;
+pub mod events;
 pub mod funding_lines;
 pub mod health;
 pub mod iati;
 pub mod partner_api;
 pub mod partners;
 pub mod projects;
+pub mod stats;
 pub mod users;
 pub mod vocabularies;
 pub mod webhooks;
@@ -27,6 +30,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(partner_api::routes)
         .configure(webhooks::routes)
         .configure(iati::routes)
+        .configure(evaluations::routes)
+        .configure(events::routes)
+        .configure(stats::routes)
         .configure(partners::routes)
         .configure(agreements::routes)
         .configure(projects::routes)

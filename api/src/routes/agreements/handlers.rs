@@ -25,6 +25,7 @@ use crate::{
         policy::{MoveAgreements, ReadAgreements, RestoreRecords, WriteAgreements, may_write_division},
     },
     error::ApiError,
+    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -94,6 +95,7 @@ fn ensure_division(user: &CurrentUser, response: &AgreementResponse) -> Result<(
 #[get("")]
 pub async fn list_agreements(
     _caller: Authorized<ReadAgreements>,
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListAgreementsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -138,6 +140,22 @@ pub async fn list_agreements(
     }
     if let Some(condition) = search::matching(agreement::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
+    }
+    if let Some(format) = CsvFormat::requested(&req) {
+        let rows = export::batches(
+            state.db.clone(),
+            select,
+            agreement::Column::Id,
+            |row| row.id,
+            |db, rows| async move {
+                Ok(queries::responses(&db, rows)
+                    .await?
+                    .into_iter()
+                    .map(|item| serde_json::to_value(item).unwrap_or_default())
+                    .collect())
+            },
+        );
+        return Ok(export::stream(format, "agreements", rows));
     }
     let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
     let rows = keyset(select, &sort, agreement::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;

@@ -19,6 +19,7 @@ use crate::{
         policy::{ReadProjects, RestoreRecords, WriteProjects},
     },
     error::ApiError,
+    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -117,13 +118,15 @@ fn ensure_may_publish(caller: &CurrentUser, is_public: Option<bool>) -> Result<(
     if is_public.is_some() && caller.role != Role::Director { Err(ApiError::Forbidden) } else { Ok(()) }
 }
 
-/// Creates a funding line of `project_id` (used by `POST /projects/{id}/funding-lines`).
+/// Creates a funding line of `project_id` (used by `POST /projects/{id}/funding-lines`, and by
+/// `POST /events/{id}/pledges` with the round table's id).
 pub async fn create(
     state: &AppState,
     caller: &CurrentUser,
     request_id: &RequestId,
     project_id: Uuid,
     body: CreateFundingLine,
+    event_id: Option<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     ensure_may_publish(caller, body.is_public)?;
     let currency = body.currency.clone().unwrap_or_else(|| "XOF".to_owned());
@@ -169,6 +172,7 @@ pub async fn create(
         reference: Set(body.reference.map(|r| r.trim().to_owned())),
         note: Set(body.note),
         is_public: Set(body.is_public.unwrap_or(false)),
+        event_id: Set(event_id),
         version: Set(1),
         archived_at: Set(None),
         created_at: Set(now),
@@ -185,9 +189,8 @@ pub async fn create(
 }
 
 /// A page of funding lines matching `query`, oldest first.
-pub async fn list(db: &impl ConnectionTrait, query: &ListFundingLinesQuery) -> Result<FundingLineList, ApiError> {
-    let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(None, SORTS, "created_at")?;
+/// The funding lines matching the filters of `query`.
+fn filtered(query: &ListFundingLinesQuery) -> Result<sea_orm::Select<funding_line::Entity>, ApiError> {
     crate::validate::check_param_code("currency", query.currency.as_deref(), 3)?;
     let mut select = funding_line::Entity::find();
     if !query.include_archived {
@@ -211,6 +214,13 @@ pub async fn list(db: &impl ConnectionTrait, query: &ListFundingLinesQuery) -> R
     if let Some(to) = query.to {
         select = select.filter(funding_line::Column::TransactionDate.lte(to));
     }
+    Ok(select)
+}
+
+pub async fn list(db: &impl ConnectionTrait, query: &ListFundingLinesQuery) -> Result<FundingLineList, ApiError> {
+    let limit = page_limit(query.limit)?;
+    let sort = Sort::parse(None, SORTS, "created_at")?;
+    let select = filtered(query)?;
     let total = if query.include_total { Some(select.clone().count(db).await?) } else { None };
     let rows = keyset(select, &sort, funding_line::Column::Id, query.cursor.as_deref(), limit)?.all(db).await?;
     let (rows, next_cursor) = page(rows, limit, |row| (SortValue::Timestamp(row.created_at), row.id));
@@ -230,9 +240,26 @@ pub async fn list(db: &impl ConnectionTrait, query: &ListFundingLinesQuery) -> R
 #[get("")]
 pub async fn list_funding_lines(
     _caller: Authorized<ReadProjects>,
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListFundingLinesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(format) = CsvFormat::requested(&req) {
+        let rows = export::batches(
+            state.db.clone(),
+            filtered(&query)?,
+            funding_line::Column::Id,
+            |row| row.id,
+            |db, rows| async move {
+                Ok(responses(&db, rows)
+                    .await?
+                    .into_iter()
+                    .map(|item| serde_json::to_value(item).unwrap_or_default())
+                    .collect())
+            },
+        );
+        return Ok(export::stream(format, "funding-lines", rows));
+    }
     Ok(HttpResponse::Ok().json(list(&state.db, &query).await?))
 }
 

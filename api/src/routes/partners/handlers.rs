@@ -20,6 +20,7 @@ use crate::{
         policy::{ReadPartners, RestoreRecords, WritePartners},
     },
     error::ApiError,
+    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -80,6 +81,7 @@ fn located(status: actix_web::http::StatusCode, response: &PartnerResponse, vers
 #[get("")]
 pub async fn list_partners(
     _caller: Authorized<ReadPartners>,
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListPartnersQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -109,6 +111,22 @@ pub async fn list_partners(
     }
     if let Some(condition) = search::matching(partner::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
+    }
+    if let Some(format) = CsvFormat::requested(&req) {
+        let rows = export::batches(
+            state.db.clone(),
+            select,
+            partner::Column::Id,
+            |row| row.id,
+            |db, rows| async move {
+                Ok(queries::responses(&db, rows)
+                    .await?
+                    .into_iter()
+                    .map(|item| serde_json::to_value(item).unwrap_or_default())
+                    .collect())
+            },
+        );
+        return Ok(export::stream(format, "partners", rows));
     }
     let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
     let rows = keyset(select, &sort, partner::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;

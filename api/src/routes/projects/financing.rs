@@ -272,5 +272,5 @@ pub async fn create_funding_line(
     id: web::Path<Uuid>,
     body: ApiJson<CreateFundingLine>,
 ) -> Result<HttpResponse, ApiError> {
-    handlers::create(&state, &caller, &request_id, *id, body.into_inner()?).await
+    handlers::create(&state, &caller, &request_id, *id, body.into_inner()?, None).await
 }

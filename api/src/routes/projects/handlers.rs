@@ -21,6 +21,7 @@ use crate::{
         policy::{ReadProjects, RestoreRecords, WriteProjects, may_write_division},
     },
     error::ApiError,
+    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -88,6 +89,7 @@ pub fn ensure_division(user: &CurrentUser, division: crate::auth::Division) -> R
 #[get("")]
 pub async fn list_projects(
     _caller: Authorized<ReadProjects>,
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListProjectsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -141,6 +143,22 @@ pub async fn list_projects(
     }
     if let Some(condition) = search::matching(project::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
+    }
+    if let Some(format) = CsvFormat::requested(&req) {
+        let rows = export::batches(
+            state.db.clone(),
+            select,
+            project::Column::Id,
+            |row| row.id,
+            |db, rows| async move {
+                Ok(queries::responses(&db, rows)
+                    .await?
+                    .into_iter()
+                    .map(|item| serde_json::to_value(item).unwrap_or_default())
+                    .collect())
+            },
+        );
+        return Ok(export::stream(format, "projects", rows));
     }
     let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
     let rows = keyset(select, &sort, project::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;

@@ -1,0 +1,14 @@
+//! An agreement an event concerns.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "event_agreement")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub event_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub agreement_id: Uuid,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
