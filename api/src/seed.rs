@@ -319,6 +319,7 @@ pub async fn load_portfolio(db: &DatabaseConnection) -> Result<bool, ApiError> {
             summary: None,
             agent_in_charge_id: None,
             notes,
+            evaluation_cadence_months: None,
         };
         let mut model = agreement::ActiveModel {
             id: Set(id),

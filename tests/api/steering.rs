@@ -360,3 +360,35 @@ async fn lists_export_csv_with_a_bom_accents_separators_and_the_same_filters() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_agreement_cadence_overrides_its_kinds_default() {
+    for app in spawn_apps().await {
+        let leipzig = agreement_of(&app, "Leipzig").await;
+        let (status, _, _) =
+            read(app.post_json(&format!("/api/v1/agreements/{leipzig}/evaluations"), &evaluation("2022-01-10")).await)
+                .await;
+        assert_eq!(status, 201);
+        let path = format!("/api/v1/agreements/{leipzig}");
+        let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+        let (status, _, updated) =
+            read(app.patch_json(&path, Some(&etag), &json!({"evaluation_cadence_months": 60})).await).await;
+        assert_eq!((status, updated["evaluation_cadence_months"].as_i64()), (200, Some(60)), "{updated}");
+        let (_, _, due) = read(app.get("/api/v1/evaluations/due?as_of=2026-01-01&division=twinning").await).await;
+        assert!(
+            due["items"].as_array().unwrap().iter().all(|i| i["agreement_id"] != leipzig),
+            "{}: due only in 2027",
+            app.backend
+        );
+        let (_, _, due) = read(app.get("/api/v1/evaluations/due?as_of=2027-02-01&division=twinning").await).await;
+        let row = due["items"].as_array().unwrap().iter().find(|i| i["agreement_id"] == leipzig).cloned().unwrap();
+        assert_eq!((row["cadence_months"].as_i64(), row["next_due_on"].as_str()), (Some(60), Some("2027-01-10")));
+        let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+        expect_problem(
+            app.patch_json(&path, Some(&etag), &json!({"evaluation_cadence_months": 0})).await,
+            422,
+            "cadence 0",
+        )
+        .await;
+    }
+}

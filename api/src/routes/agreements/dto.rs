@@ -114,6 +114,8 @@ pub struct AgreementResponse {
     pub city_roles: Vec<CityRole>,
     pub domains: Vec<String>,
     pub summary: Option<String>,
+    /// Months between evaluations; absent for the kind's default (twinnings 24, networks 36, others 12).
+    pub evaluation_cadence_months: Option<i32>,
     pub agent_in_charge_id: Option<Uuid>,
     /// Remarks, e.g. where the sources disagree.
     pub notes: Option<String>,
@@ -236,6 +238,10 @@ pub struct CreateAgreement {
     pub agent_in_charge_id: Option<Uuid>,
     #[schema(min_length = 1, max_length = 5000)]
     pub notes: Option<String>,
+    /// Months between evaluations (1 to 120); the kind's default when absent.
+    #[schema(minimum = 1, maximum = 120)]
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
+    pub evaluation_cadence_months: Option<i32>,
 }
 
 /// Changes to an agreement; absent fields keep their value, `null` clears an optional one. The
@@ -276,6 +282,10 @@ pub struct UpdateAgreement {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(min_length = 1, max_length = 5000, nullable)]
     pub notes: Option<Option<String>>,
+    /// `null` returns to the kind's default.
+    #[serde(default, deserialize_with = "crate::http::extract::lenient::double_option_i32")]
+    #[schema(minimum = 1, maximum = 120, nullable)]
+    pub evaluation_cadence_months: Option<Option<i32>>,
 }
 
 /// The editable fields of an agreement, checked together.
@@ -293,6 +303,7 @@ pub struct AgreementFields {
     pub summary: Option<String>,
     pub agent_in_charge_id: Option<Uuid>,
     pub notes: Option<String>,
+    pub evaluation_cadence_months: Option<i32>,
 }
 
 impl AgreementFields {
@@ -312,6 +323,7 @@ impl AgreementFields {
                 summary: body.summary,
                 agent_in_charge_id: body.agent_in_charge_id,
                 notes: body.notes,
+                evaluation_cadence_months: body.evaluation_cadence_months,
             },
         )
     }
@@ -330,6 +342,7 @@ impl AgreementFields {
             summary: current.summary.clone(),
             agent_in_charge_id: current.agent_in_charge_id,
             notes: current.notes.clone(),
+            evaluation_cadence_months: current.evaluation_cadence_months,
         }
     }
 
@@ -347,7 +360,8 @@ impl AgreementFields {
             domains,
             summary,
             agent_in_charge_id,
-            notes
+            notes,
+            evaluation_cadence_months
         );
     }
 
@@ -360,6 +374,9 @@ impl AgreementFields {
             if let Some(value) = value {
                 check_text(&mut rules, field, value, 1, 5000);
             }
+        }
+        if let Some(months) = self.evaluation_cadence_months {
+            rules.range("evaluation_cadence_months", i64::from(months), 1, 120);
         }
         if let Some(year) = self.signed_year {
             rules.range("signed_year", i64::from(year), 1900, 2100);

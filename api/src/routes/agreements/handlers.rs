@@ -530,6 +530,7 @@ pub fn write_fields(model: &mut agreement::ActiveModel, fields: &AgreementFields
     model.summary = Set(fields.summary.clone());
     model.agent_in_charge_id = Set(fields.agent_in_charge_id);
     model.notes = Set(fields.notes.clone());
+    model.evaluation_cadence_months = Set(fields.evaluation_cadence_months);
     model.search_text = Set(search::search_text([
         fields.title.as_str(),
         fields.summary.as_deref().unwrap_or(""),

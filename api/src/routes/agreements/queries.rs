@@ -78,6 +78,7 @@ pub async fn responses(
                 city_roles: serde_json::from_value::<Vec<CityRole>>(model.city_roles).unwrap_or_default(),
                 domains: domains_of.remove(&model.id).unwrap_or_default(),
                 summary: model.summary,
+                evaluation_cadence_months: model.evaluation_cadence_months,
                 agent_in_charge_id: model.agent_in_charge_id,
                 notes: model.notes,
                 source: model.source,
