@@ -393,6 +393,10 @@ pub fn is_unavailable(error: &DbErr) -> bool {
                 "closed the connection",
                 "io error",
                 "error communicating",
+                // SQLite: another writer kept the lock past the busy timeout; the disk is full.
+                "database is locked",
+                "disk is full",
+                "no space left on device",
             ]
             .iter()
             .any(|needle| text.contains(needle))
