@@ -339,3 +339,27 @@ async fn a_deactivated_machine_account_can_no_longer_get_or_use_tokens() {
         assert_eq!(account["is_active"], false, "kept, not deleted");
     }
 }
+
+#[tokio::test]
+async fn tokens_are_judged_with_the_configured_clock_leeway() {
+    for app in spawn_apps_with(|settings| settings.auth.leeway = std::time::Duration::from_secs(30)).await {
+        let (_, account) = me(&app, &app.token).await;
+        let now = chrono::Utc::now().timestamp();
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("dev".into());
+        let token = |skew: i64, lifetime: i64| {
+            let claims = json!({
+                "iss": "djcd-api", "aud": "djcd", "sub": account["id"], "exp": now + skew + lifetime, "nbf": now + skew,
+                "iat": now + skew, "jti": uuid::Uuid::now_v7(), "role": "director", "tv": 1
+            });
+            forge(&header, &claims, api::config::DEVELOPMENT_JWT_KEY.as_bytes())
+        };
+        // A client whose clock is 20 s ahead of the server's: inside the 30 s leeway.
+        assert_eq!(me(&app, &token(20, 600)).await.0, 200, "{}", app.backend);
+        // Expired 20 s ago by the server's clock: still inside the leeway.
+        assert_eq!(me(&app, &token(-620, 600)).await.0, 200);
+        // 2 minutes ahead, or expired 2 minutes ago: refused.
+        assert_eq!(me(&app, &token(120, 600)).await.0, 401);
+        assert_eq!(me(&app, &token(-720, 600)).await.0, 401);
+    }
+}

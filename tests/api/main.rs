@@ -2,9 +2,11 @@
 //! `TEST_DATABASE_URL` is set, on PostgreSQL too.
 mod agreements;
 mod auth;
+mod contract;
 mod domains;
 mod errors;
 mod health;
+mod hostile;
 mod openapi;
 mod partner_systems;
 mod partners;
