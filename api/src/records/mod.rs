@@ -1,5 +1,6 @@
 //! Behaviour every official record shares, written once: versions (ETag/If-Match), archive,
 //! audit, accent-free search and keyset lists.
+pub mod archive;
 pub mod audit;
 pub mod listing;
 pub mod search;

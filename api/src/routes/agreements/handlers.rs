@@ -34,6 +34,7 @@ use crate::{
     },
     i18n::Text,
     records::{
+        archive,
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
@@ -464,26 +465,18 @@ async fn set_archived(
     if_match: Option<&IfMatch>,
     archive: bool,
 ) -> Result<(AgreementResponse, i32), ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<agreement::Entity>(&txn, id).await?;
-    let (current, before) = queries::find(&txn, id).await?;
-    ensure_division(caller, &before)?;
-    if let Some(if_match) = if_match {
-        if_match.check(current.version)?;
-    }
-    if current.archived_at.is_some() == archive {
-        txn.commit().await?;
-        return Ok((before, current.version));
-    }
-    let mut model: agreement::ActiveModel = current.clone().into();
-    model.archived_at = Set(archive.then(Utc::now));
-    save_versioned::<agreement::Entity>(&txn, id, model, current.version).await?;
-    let (saved, after) = queries::find(&txn, id).await?;
-    let action = if archive { "archive" } else { "restore" };
-    audit::record(&txn, &ChangeContext::new(caller, request_id), ENTITY, id, action, Some(&before), Some(&after))
-        .await?;
-    txn.commit().await?;
-    Ok((after, saved.version))
+    archive::set_archived::<agreement::Entity, _>(
+        &state.db,
+        &ChangeContext::new(caller, request_id),
+        ENTITY,
+        id,
+        if_match,
+        archive,
+        async |db, id| queries::find(db, id).await,
+        async |_, response| ensure_division(caller, response),
+        async |_, _| Ok(()),
+    )
+    .await
 }
 
 /// Appends a move to the status history.

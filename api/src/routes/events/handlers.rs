@@ -28,6 +28,7 @@ use crate::{
     },
     i18n::Text,
     records::{
+        archive,
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
@@ -432,27 +433,18 @@ pub async fn archive_event(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<event::Entity>(&txn, *id).await?;
-    let (current, before) = find(&txn, *id).await?;
-    if_match.check(current.version)?;
-    if current.archived_at.is_none() {
-        let mut model: event::ActiveModel = current.clone().into();
-        model.archived_at = Set(Some(Utc::now()));
-        save_versioned::<event::Entity>(&txn, current.id, model, current.version).await?;
-        let (_, after) = find(&txn, current.id).await?;
-        audit::record(
-            &txn,
-            &ChangeContext::new(&caller, &request_id),
-            ENTITY,
-            current.id,
-            "archive",
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-    }
-    txn.commit().await?;
+    archive::set_archived::<event::Entity, _>(
+        &state.db,
+        &ChangeContext::new(&caller, &request_id),
+        ENTITY,
+        *id,
+        Some(&if_match),
+        true,
+        async |db, id| find(db, id).await,
+        async |_, _| Ok(()),
+        async |_, _| Ok(()),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -28,6 +28,7 @@ use crate::{
     },
     i18n::Text,
     records::{
+        archive,
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         versioning::{lock, save_versioned},
@@ -399,26 +400,19 @@ async fn set_archived(
     if_match: Option<&IfMatch>,
     archive: bool,
 ) -> Result<(FundingLineResponse, i32), ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<funding_line::Entity>(&txn, id).await?;
-    let (current, before) = find(&txn, id).await?;
-    writable_project(&txn, caller, current.project_id).await?;
-    if let Some(if_match) = if_match {
-        if_match.check(current.version)?;
-    }
-    if current.archived_at.is_some() == archive {
-        txn.commit().await?;
-        return Ok((before, current.version));
-    }
-    let mut model: funding_line::ActiveModel = current.clone().into();
-    model.archived_at = Set(archive.then(Utc::now));
-    save_versioned::<funding_line::Entity>(&txn, id, model, current.version).await?;
-    let (saved, after) = find(&txn, id).await?;
-    let action = if archive { "archive" } else { "restore" };
-    audit::record(&txn, &ChangeContext::new(caller, request_id), ENTITY, id, action, Some(&before), Some(&after))
-        .await?;
-    crate::routes::projects::queries::touch(&txn, current.project_id).await?;
-    crate::feed::record(&txn, crate::feed::EventKind::ProjectUpdated, current.project_id, Some(id)).await?;
-    txn.commit().await?;
-    Ok((after, saved.version))
+    archive::set_archived::<funding_line::Entity, _>(
+        &state.db,
+        &ChangeContext::new(caller, request_id),
+        ENTITY,
+        id,
+        if_match,
+        archive,
+        async |db, id| find(db, id).await,
+        async |db, line| writable_project(db, caller, line.project_id).await.map(|_| ()),
+        async |db, line| {
+            crate::routes::projects::queries::touch(db, line.project_id).await?;
+            crate::feed::record(db, crate::feed::EventKind::ProjectUpdated, line.project_id, Some(line.id)).await
+        },
+    )
+    .await
 }

@@ -29,6 +29,7 @@ use crate::{
     },
     i18n::Text,
     records::{
+        archive,
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
@@ -334,24 +335,18 @@ async fn set_archived(
     if_match: Option<&IfMatch>,
     archive: bool,
 ) -> Result<(PartnerResponse, i32), ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<partner::Entity>(&txn, id).await?;
-    let (current, before) = queries::find(&txn, id).await?;
-    if let Some(if_match) = if_match {
-        if_match.check(current.version)?;
-    }
-    if current.archived_at.is_some() == archive {
-        txn.commit().await?;
-        return Ok((before, current.version));
-    }
-    let mut model: partner::ActiveModel = current.clone().into();
-    model.archived_at = Set(archive.then(Utc::now));
-    save_versioned::<partner::Entity>(&txn, id, model, current.version).await?;
-    let (saved, after) = queries::find(&txn, id).await?;
-    let action = if archive { "archive" } else { "restore" };
-    audit::record(&txn, context, ENTITY, id, action, Some(&before), Some(&after)).await?;
-    txn.commit().await?;
-    Ok((after, saved.version))
+    archive::set_archived::<partner::Entity, _>(
+        &state.db,
+        context,
+        ENTITY,
+        id,
+        if_match,
+        archive,
+        async |db, id| queries::find(db, id).await,
+        async |_, _| Ok(()),
+        async |_, _| Ok(()),
+    )
+    .await
 }
 
 /// Writes the editable fields into a row, with its name key and search text.

@@ -30,6 +30,7 @@ use crate::{
     },
     i18n::Text,
     records::{
+        archive,
         audit::{self, ChangeContext},
         listing::{Sort, SortField, SortKind, SortValue, keyset, page},
         search,
@@ -375,27 +376,18 @@ async fn set_archived(
     if_match: Option<&IfMatch>,
     archive: bool,
 ) -> Result<(ProjectResponse, i32), ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<project::Entity>(&txn, id).await?;
-    let (current, before) = queries::find(&txn, id).await?;
-    ensure_division(caller, before.division)?;
-    if let Some(if_match) = if_match {
-        if_match.check(current.version)?;
-    }
-    if current.archived_at.is_some() == archive {
-        txn.commit().await?;
-        return Ok((before, current.version));
-    }
-    let mut model: project::ActiveModel = current.clone().into();
-    model.archived_at = Set(archive.then(Utc::now));
-    save_versioned::<project::Entity>(&txn, id, model, current.version).await?;
-    let (saved, after) = queries::find(&txn, id).await?;
-    let action = if archive { "archive" } else { "restore" };
-    audit::record(&txn, &ChangeContext::new(caller, request_id), ENTITY, id, action, Some(&before), Some(&after))
-        .await?;
-    crate::feed::record(&txn, crate::feed::EventKind::ProjectUpdated, id, None).await?;
-    txn.commit().await?;
-    Ok((after, saved.version))
+    archive::set_archived::<project::Entity, _>(
+        &state.db,
+        &ChangeContext::new(caller, request_id),
+        ENTITY,
+        id,
+        if_match,
+        archive,
+        async |db, id| queries::find(db, id).await,
+        async |_, response| ensure_division(caller, response.division),
+        async |db, model| crate::feed::record(db, crate::feed::EventKind::ProjectUpdated, model.id, None).await,
+    )
+    .await
 }
 
 async fn check_references(db: &impl ConnectionTrait, fields: &ProjectFields) -> Result<(), ApiError> {
