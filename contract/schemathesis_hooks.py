@@ -22,8 +22,8 @@ keys repeat across cases with other bodies, and the same key with another body i
 Cursors: lists page with an opaque `cursor` that only the server can issue; a positive case gets a
 real `next_cursor` instead of a random string (see `_real_cursor`).
 
-References: bodies name other records (`partner_id`, `parties`, `domains`, `agent_in_charge_id`,
-`agreement_id`) that must exist; a random UUID or code never does. In positive cases they are
+References: bodies name other records (`partner_id`, `parties`, `partners`, `domains`,
+`agent_in_charge_id`, `staff`, `agreement_id`) that must exist; a random UUID or code never does. In positive cases they are
 replaced with real ones read from the server (see `_real_references`), so that these cases reach the
 write instead of stopping at the reference check. (The config still takes 422 for them: other rules
 that JSON Schema cannot say may remain broken.)
@@ -206,12 +206,14 @@ def _real_references(case) -> None:
         for key, item in list(value.items()):
             if key in ("partner_id", "aegis_partner_id") and isinstance(item, str) and partner:
                 value[key] = partner
-            elif key == "parties" and isinstance(item, list) and partner:
+            elif key in ("parties", "partners") and isinstance(item, list) and partner:
                 value[key] = [partner for _ in item]
             elif key == "domains" and isinstance(item, list) and domains:
                 value[key] = [domains[index % len(domains)] for index in range(len(item))]
             elif key == "agent_in_charge_id" and isinstance(item, str):
                 value[key] = staff
+            elif key == "staff" and isinstance(item, list) and staff:
+                value[key] = [staff for _ in item]
             elif key == "agreement_id" and isinstance(item, str):
                 # An agreement's project involves one of its partners: leave agreements out.
                 value[key] = None

@@ -1,6 +1,6 @@
 //! The OpenAPI document: collected from the routes' `#[utoipa::path]` attributes, then completed by
 //! rules that mirror the shared mechanisms (every body can be refused with 400/413/415/422, every
-//! `PATCH`/`DELETE` needs `If-Match`, every path id can be unknown…), so that each operation lists
+//! `PUT`/`PATCH`/`DELETE` needs `If-Match`, every path id can be unknown…), so that each operation lists
 //! the statuses the server can really return.
 use actix_web::App;
 use serde_json::{Map, Value, json};
@@ -280,11 +280,20 @@ fn slug(name: &str) -> String {
 }
 
 fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Value>) {
-    let has_body = operation.contains_key("requestBody");
-    let has_params = operation.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
     let operation_id = operation.get("operationId").and_then(Value::as_str).unwrap_or("").to_owned();
     // An operation missing from the policy table fails the tests; until then it is documented closed.
     apply_policy(operation, policy::operation_action(&operation_id).unwrap_or(Some(Action::ManageUsers)));
+    // `http::idempotency` serves every POST made with a token: each one takes `Idempotency-Key`.
+    if method == "post" && operation.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty()) {
+        let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+        if let Some(parameters) = parameters.as_array_mut()
+            && !parameters.iter().any(|p| p["name"] == IDEMPOTENCY_KEY)
+        {
+            parameters.push(json!({"name": IDEMPOTENCY_KEY, "in": "header", "required": false}));
+        }
+    }
+    let has_body = operation.contains_key("requestBody");
+    let has_params = operation.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
     let mut add = |status: u16, name: &str| {
         let responses = operation.entry("responses").or_insert_with(|| json!({}));
         if let Some(responses) = responses.as_object_mut() {
@@ -304,7 +313,7 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
         add(415, "UnsupportedMediaType");
         add(422, "ValidationFailed");
     }
-    if matches!(method, "patch" | "delete") {
+    if matches!(method, "put" | "patch" | "delete") {
         add(412, "PreconditionFailed");
         add(428, "PreconditionRequired");
     }
@@ -336,7 +345,7 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
         );
     }
     complete_idempotency_key(operation);
-    let versioned = matches!(method, "patch" | "delete");
+    let versioned = matches!(method, "put" | "patch" | "delete");
     if versioned || OPTIONAL_IF_MATCH.contains(&operation_id.as_str()) {
         let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
         if let Some(parameters) = parameters.as_array_mut() {
@@ -664,6 +673,25 @@ mod tests {
         }
         let document = document();
         walk(&document, &document);
+    }
+
+    /// A value kind named in a DTO (`format = "country"`) never reaches the document: it is
+    /// replaced by the server's rule wherever a request uses it, and no response-only schema uses one.
+    #[test]
+    fn value_kinds_are_all_replaced() {
+        fn walk(value: &Value, at: &str) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(format) = map.get("format").and_then(Value::as_str) {
+                        assert!(value_kind(format).is_none(), "{at}: format {format} left in the document");
+                    }
+                    map.iter().for_each(|(key, child)| walk(child, &format!("{at}/{key}")));
+                }
+                Value::Array(items) => items.iter().for_each(|child| walk(child, at)),
+                _ => {}
+            }
+        }
+        walk(&document(), "");
     }
 
     #[test]

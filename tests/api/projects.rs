@@ -263,8 +263,13 @@ async fn amounts_with_too_many_decimals_are_refused_not_rounded() {
         for (amount, currency, code) in [
             ("12500000.5", "XOF", "too_precise"),
             ("10.001", "EUR", "too_precise"),
+            ("100.00", "XOF", "too_precise"),
             ("1e6", "XOF", "format"),
+            ("007", "XOF", "format"),
+            ("+5", "XOF", "format"),
             ("-5", "XOF", "not_positive"),
+            ("0.00", "EUR", "not_positive"),
+            ("1000000000000000", "XOF", "too_large"),
             ("10", "ZZZ", "unknown_currency"),
         ] {
             let (status, problem) = add_line(&app, &project, json!({"partner_id": funder, "kind": "pledge", "amount": amount, "currency": currency, "transaction_date": "2026-03-01"})).await;
