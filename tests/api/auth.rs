@@ -59,9 +59,13 @@ async fn login_returns_a_bearer_pair_and_the_token_reads_the_callers_account() {
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_401_in_about_the_same_time() {
     for app in spawn_apps().await {
+        // Warm up both paths (the decoy hash is computed once, at first use).
+        for email in [DIRECTOR_EMAIL, "nobody@djcd.test"] {
+            expect_problem(try_login(&app, email, "Wrong-Password-123").await, 401, "warm-up").await;
+        }
         let mut timings = [Vec::new(), Vec::new()];
         let mut bodies = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..8 {
             for (slot, email) in [DIRECTOR_EMAIL, "nobody@djcd.test"].into_iter().enumerate() {
                 let started = Instant::now();
                 let response = try_login(&app, email, "Wrong-Password-123").await;
@@ -71,11 +75,10 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_401_in_about_the_sam
             }
         }
         assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]), "same problem: {bodies:?}");
-        let median = |times: &mut Vec<Duration>| {
-            times.sort();
-            times[1].as_secs_f64()
-        };
-        let (wrong, unknown) = (median(&mut timings[0]), median(&mut timings[1]));
+        // The fastest of each: a busy machine only ever adds time, so the minimum shows the work
+        // each path does (an Argon2 verification in both).
+        let fastest = |times: &[Duration]| times.iter().min().copied().unwrap_or_default().as_secs_f64();
+        let (wrong, unknown) = (fastest(&timings[0]), fastest(&timings[1]));
         assert!(wrong / unknown < 3.0 && unknown / wrong < 3.0, "wrong password {wrong}s vs unknown e-mail {unknown}s");
     }
 }
