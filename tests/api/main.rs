@@ -10,6 +10,7 @@ mod hostile;
 mod openapi;
 mod partner_systems;
 mod partners;
+mod performance;
 mod portfolio;
 mod projects;
 mod records;
