@@ -134,7 +134,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_server LABEL DATABASE_URL: starts the binary, sets base_url and server_pid.
+# start_server LABEL DATABASE_URL: starts the binary, sets base_url and server_pid. Webhooks may point
+# at loopback: the runs register endpoints on 127.0.0.1 (nothing resolves a public name here).
 start_server() {
   local label="$1" database_url="$2" port
   port="$(free_port)"
@@ -144,6 +145,7 @@ start_server() {
     LOG_FORMAT=text \
     LOGIN_ATTEMPTS_PER_MINUTE=100000 \
     LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS=100000 \
+    WEBHOOK_ALLOW_PRIVATE=true \
     "$binary" serve >"$out/server-$label.log" 2>&1 &
   server_pid=$!
   server_pids+=("$server_pid")

@@ -77,6 +77,9 @@ out="${ST_OUT:-$root/target/contract/schemathesis${label:+-$label}}"
 rm -rf "$out"
 mkdir -p "$out"
 
+# `--suppress-health-check=too_slow`: Hypothesis times its own data generation and gives up on an
+# operation whose bodies have many patterned strings (POST /events) when the machine is busy; that
+# says nothing of the server, and the cases it would have generated are still generated.
 # The test cases per operation go into the generated config (`[generation] max-examples`), where an
 # operation can have fewer; `--max-examples` on the command line would override them all.
 export BASE_URL="$base_url" ST_BASE_URL="$base_url" ST_MAX_EXAMPLES="$max_examples"
@@ -95,7 +98,7 @@ for role in $roles; do
   authorization="$(cat "$dir/authorization")"
   header_args=()
   [ -z "$authorization" ] || header_args=(-H "Authorization: $authorization")
-  export ST_AUTHORIZATION="$authorization"
+  export ST_AUTHORIZATION="$authorization" ST_TEST_DATA="$dir/test-data.json"
   set +e
   # The schemathesis cache and example database are off in the config; run in the report folder so
   # that nothing else is left in the work tree.
@@ -106,6 +109,7 @@ for role in $roles; do
     "${seed_args[@]}" \
     --workers "$workers" \
     --request-timeout 10 \
+    --suppress-health-check=too_slow \
     --report junit,json,ndjson --report-dir "$dir" \
     --no-color \
     "${extra_args[@]}") >"$dir/st.log" 2>&1
@@ -113,7 +117,9 @@ for role in $roles; do
   set -e
   # The console output in full is in st.log; here, the failures and the summary.
   sed -n '/^=* FAILURES =*$/,$p' "$dir/st.log" | head -c 20000
-  if ! "$python" "$here/schemathesis_roles.py" summary "$role" "$dir" || [ "$rc" -ne 0 ]; then
+  # The run is judged from its JSON report (failures, errors, and the warnings that fail the
+  # operation they are about: see `_passed` in schemathesis_roles.py), not from st's exit code alone.
+  if ! "$python" "$here/schemathesis_roles.py" summary "$role" "$dir" || [ "$rc" -gt 1 ]; then
     echo "$role: FAILED (schemathesis exit code $rc; details in $dir/st.log)"
     status=1
   fi

@@ -15,7 +15,7 @@ does nothing.
 Conditional moves: `POST …/status-changes` and `POST …/status-updates` honour an optional
 `If-Match` with the ETag of the record they move (the path without its last segment).
 
-Idempotency keys: a positive case that sends `Idempotency-Key` gets a new key of its own. Generated
+Idempotency keys: a case that sends a valid `Idempotency-Key` gets a new key of its own. Generated
 keys repeat across cases with other bodies, and the same key with another body is rightly a 422
 (`reused`), or a 409 while the first request is still being served.
 
@@ -23,7 +23,7 @@ Cursors: lists page with an opaque `cursor` that only the server can issue; a po
 real `next_cursor` instead of a random string (see `_real_cursor`).
 
 References: bodies name other records (`partner_id`, `parties`, `partners`, `domains`,
-`agent_in_charge_id`, `staff`, `agreement_id`) that must exist; a random UUID or code never does. In positive cases they are
+`agent_in_charge_id`, `staff`, `agreement_id`, `project_id`, `projects`) that must exist; a random UUID or code never does. In positive cases they are
 replaced with real ones read from the server (see `_real_references`), so that these cases reach the
 write instead of stopping at the reference check. (The config still takes 422 for them: other rules
 that JSON Schema cannot say may remain broken.)
@@ -38,7 +38,9 @@ Settings come from the environment set by contract/schemathesis.sh: ST_BASE_URL 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import threading
 import time
 import uuid
@@ -185,13 +187,39 @@ def _funder(project_path: str) -> str | None:
     return next((p["partner"]["id"] for p in participants if "funding" in p.get("roles", [])), None)
 
 
+def _run_records() -> dict:
+    """The records the setup created for this run (contract/schemathesis_roles.py, `_test_data`)."""
+    try:
+        with open(os.environ.get("ST_TEST_DATA", ""), encoding="utf-8") as file:
+            return json.load(file)
+    except (OSError, ValueError):
+        return {}
+
+
+_records = _Cached(_run_records, ttl=3600)
+
+# Webhook endpoints must resolve to an address; generated hosts resolve nowhere, so positive cases
+# register the loopback endpoint the contract server allows (WEBHOOK_ALLOW_PRIVATE=true).
+_WEBHOOK_URL = "http://127.0.0.1:9/djcd-contract-hook"
+
+
 def _real_references(case) -> None:
     """Replace the references of a positive case's body with records that exist."""
     if not isinstance(case.body, dict):
         return
     partner = _partner.get()
+    records = _records.get()
+    project = records.get("project")
     if case.method.upper() == "POST" and case.formatted_path.endswith("/funding-lines"):
         partner = _funder(_record_path(case)) or partner
+    if case.method.upper() == "POST" and case.formatted_path.endswith("/pledges"):
+        # A pledge's partner funds the pledged project (the run may have changed its participants).
+        partner = (project and _funder(f"/api/v1/projects/{project}")) or records.get("funder") or partner
+    if case.method.upper() == "POST" and case.formatted_path == "/api/v1/webhooks":
+        case.body["url"] = _WEBHOOK_URL
+        # The director registers an endpoint for a partner (required then); a partner system, its own.
+        if _caller.get().get("role") == "director":
+            case.body["partner_id"] = partner or records.get("funder")
     domains = _domains.get()
     caller = _caller.get()
     staff = caller.get("id") if caller.get("kind") == "person" else None
@@ -204,7 +232,7 @@ def _real_references(case) -> None:
         if not isinstance(value, dict):
             return
         for key, item in list(value.items()):
-            if key in ("partner_id", "aegis_partner_id") and isinstance(item, str) and partner:
+            if key in ("partner_id", "aegis_partner_id", "organiser_partner_id") and isinstance(item, str) and partner:
                 value[key] = partner
             elif key in ("parties", "partners") and isinstance(item, list) and partner:
                 value[key] = [partner for _ in item]
@@ -214,6 +242,13 @@ def _real_references(case) -> None:
                 value[key] = staff
             elif key == "staff" and isinstance(item, list) and staff:
                 value[key] = [staff for _ in item]
+            elif key == "project_id" and isinstance(item, str) and project:
+                value[key] = project
+            elif key == "projects" and isinstance(item, list) and project:
+                value[key] = [project][: len(item)]
+            elif key == "agreements" and isinstance(item, list):
+                # As for `agreement_id`: an agreement's parties are checked against the rest.
+                value[key] = []
             elif key == "agreement_id" and isinstance(item, str):
                 # An agreement's project involves one of its partners: leave agreements out.
                 value[key] = None
@@ -234,9 +269,26 @@ def _current_etag(case) -> None:
         case.headers[name] = etag
 
 
+def _drop_header_the_case_lacks(case) -> None:
+    """The coverage phase's "missing `Authorization`" case still carries the run's token, which the
+    command line (`-H`) merged into every case's headers: take it out, so that the case is what it
+    says it is and the server's 401 is what gets checked."""
+    data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
+    missing = str(getattr(data, "parameter", "") or "")
+    if str(getattr(data, "scenario", "")).endswith("missing_parameter") and missing and case.headers:
+        for name in [key for key in case.headers if key.lower() == missing.lower()]:
+            del case.headers[name]
+
+
+_VALID_KEY = re.compile(r"^[!-~]{1,255}$")
+
+
 def _fresh_idempotency_key(case) -> None:
+    """Every case whose key is a valid one gets a key of its own, negative cases too: the coverage
+    phase sends the same boundary key ("!") with many bodies, which is rightly a 422 `reused` and
+    hides what the case was testing. A key that is itself the invalid part is left alone."""
     name = _header(case, "idempotency-key")
-    if name is not None:
+    if name is not None and _VALID_KEY.match(str(case.headers[name])):
         case.headers[name] = str(uuid.uuid4())
 
 
@@ -266,10 +318,11 @@ def _real_cursor(case) -> None:
 @schemathesis.hook
 def before_call(context, case, **kwargs):
     _lock_record(case)
+    _drop_header_the_case_lacks(case)
+    _fresh_idempotency_key(case)
     if not _is_positive(case):
         return
     _current_etag(case)
-    _fresh_idempotency_key(case)
     _real_cursor(case)
     _real_references(case)
 

@@ -130,6 +130,8 @@ const OPTIONAL_IF_MATCH: &[&str] = &["change_agreement_status", "create_status_u
 const NON_EMPTY_BODIES: &[&str] = &["UpdateDomain"];
 /// Fields that go together: (body, field, field): when one is a number, so is the other.
 const PAIRED_FIELDS: &[(&str, &str, &str)] = &[("CreatePartner", "latitude", "longitude")];
+/// The longest RFC 3339 instant: nanoseconds and an offset (`2026-11-27T17:33:13.123456789+00:00`).
+const DATE_TIME_MAX: usize = 35;
 const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
 /// `Idempotency-Key` as `http::idempotency` accepts it: 1 to 255 visible ASCII characters.
 const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]{1,255}$";
@@ -459,6 +461,9 @@ fn constrain_parameters(operation: &mut Map<String, Value>) {
             (_, Some("date")) => {
                 schema.insert("maxLength".into(), json!(10));
             }
+            (_, Some("date-time")) => {
+                schema.insert("maxLength".into(), json!(DATE_TIME_MAX));
+            }
             ("cursor", _) => {
                 schema.insert("maxLength".into(), json!(512));
                 schema.insert("pattern".into(), json!(CURSOR_PATTERN));
@@ -519,6 +524,9 @@ fn value_kind(kind: &str) -> Option<Value> {
         "language" => text(validate::LANGUAGE_PATTERN, 2, 2),
         "code" => text(CODE_PATTERN, 2, validate::CODE_MAX),
         "phone" => text(validate::PHONE_PATTERN, 3, 40),
+        // Free text items of a list (`check_text` with these bounds).
+        "name" => text(TEXT_PATTERN, 1, 200),
+        "line" => text(TEXT_PATTERN, 1, 500),
         "currency" => json!({"enum": money::known_currencies().collect::<Vec<_>>()}),
         "rate-currency" => {
             json!({"enum": money::known_currencies().filter(|c| !["XOF", "EUR"].contains(c)).collect::<Vec<_>>()})
@@ -587,6 +595,9 @@ fn constrain_string(property: &mut Value) {
         }
         Some("date") => {
             property.entry("maxLength").or_insert(json!(10));
+        }
+        Some("date-time") => {
+            property.entry("maxLength").or_insert(json!(DATE_TIME_MAX));
         }
         Some(_) => {}
         None => {

@@ -228,16 +228,20 @@ impl KnownRoutes {
         Self(routes)
     }
 
-    /// The methods served at `path`, if the path exists.
-    fn methods(&self, path: &str) -> Vec<String> {
+    /// The methods served at `path`, if the path exists. A literal segment wins over a parameter,
+    /// as in OpenAPI: `/evaluations/due` is its own path, not `/evaluations/{id}`.
+    pub fn methods(&self, path: &str) -> Vec<String> {
         let segments: Vec<&str> = path.split('/').collect();
-        let mut methods: Vec<String> = self
-            .0
-            .iter()
-            .filter(|(template, _)| {
-                template.len() == segments.len()
-                    && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
-            })
+        let matching = self.0.iter().filter_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()));
+            matches.then(|| (template.iter().filter(|t| !t.starts_with('{')).count(), methods))
+        });
+        let matching: Vec<_> = matching.collect();
+        let most_literal = matching.iter().map(|(literal, _)| *literal).max().unwrap_or(0);
+        let mut methods: Vec<String> = matching
+            .into_iter()
+            .filter(|(literal, _)| *literal == most_literal)
             .flat_map(|(_, methods)| methods.iter().cloned())
             .collect();
         methods.sort();
@@ -249,4 +253,24 @@ impl KnownRoutes {
 async fn unknown_route(req: actix_web::HttpRequest, routes: web::Data<KnownRoutes>) -> Result<HttpResponse, ApiError> {
     let allow = routes.methods(req.path());
     if allow.is_empty() { Err(ApiError::NotFound) } else { Err(ApiError::MethodNotAllowed { allow }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KnownRoutes;
+    use serde_json::json;
+
+    #[test]
+    fn a_literal_path_wins_over_a_parameter() {
+        let routes = KnownRoutes::from_document(&json!({"paths": {
+            "/api/v1/evaluations/{id}": {"get": {}, "patch": {}},
+            "/api/v1/evaluations/due": {"get": {}},
+            "/api/v1/evaluations": {"get": {}, "post": {}}
+        }}));
+        assert_eq!(routes.methods("/api/v1/evaluations/due"), ["GET"]);
+        assert_eq!(routes.methods("/api/v1/evaluations/0192"), ["GET", "PATCH"]);
+        assert_eq!(routes.methods("/api/v1/evaluations"), ["GET", "POST"]);
+        assert!(routes.methods("/api/v1/evaluations/due/x").is_empty());
+        assert!(routes.methods("/api/v1/evaluations/").is_empty());
+    }
 }

@@ -84,6 +84,10 @@ async fn an_unknown_route_is_404_and_an_unknown_method_never_plain_text() {
         let response = app.request(Method::TRACE, "/api/v1/domains/water").send().await.unwrap();
         assert_eq!(response.headers()["allow"], "DELETE, GET, PATCH");
         expect_problem(response, 405, "TRACE").await;
+        // A literal path is its own: `/evaluations/due` is not an evaluation called "due".
+        let response = app.request(Method::PATCH, "/api/v1/evaluations/due").send().await.unwrap();
+        assert_eq!(response.headers()["allow"], "GET");
+        expect_problem(response, 405, "PATCH on a literal path that a template also matches").await;
     }
 }
 

@@ -89,6 +89,29 @@ async fn due_evaluations_list_the_never_evaluated_first_then_the_most_overdue_an
         let fields: Vec<&str> =
             problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["evaluators", "scores.activity", "scores.results"]);
+        let blank = json!({"evaluated_on": "2026-11-20", "evaluators": ["Awa Traoré", " "], "vitality": "weak",
+            "scores": {"activity": 2, "results": 2, "financing": 1, "responsiveness": 3}, "priority_actions": [""]});
+        let problem = expect_problem(
+            app.post_json(&format!("/api/v1/agreements/{leipzig}/evaluations"), &blank).await,
+            422,
+            "blank names and actions",
+        )
+        .await;
+        let fields: Vec<&str> =
+            problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["evaluators[1]", "priority_actions[0]"]);
+        // JSON has one number type: `3.0` is the whole number 3, as the document's `integer` says.
+        let whole = json!({"evaluated_on": "2026-11-21", "evaluators": ["Awa Traoré"], "vitality": "steady",
+            "scores": {"activity": 3.0, "results": 2, "financing": 1.0, "responsiveness": 3}});
+        let response = app.post_json(&format!("/api/v1/agreements/{leipzig}/evaluations"), &whole).await;
+        assert_eq!(response.status(), 201);
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(created["scores"]["activity"], 3);
+        assert_eq!(created["scores"]["financing"], 1);
+        let half = json!({"evaluated_on": "2026-11-22", "evaluators": ["Awa Traoré"], "vitality": "steady",
+            "scores": {"activity": 2.5, "results": 2, "financing": 1, "responsiveness": 3}});
+        expect_problem(app.post_json(&format!("/api/v1/agreements/{leipzig}/evaluations"), &half).await, 400, "2.5")
+            .await;
     }
 }
 

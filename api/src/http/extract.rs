@@ -179,7 +179,15 @@ where
 
 /// Error handlers for actix's own path and query extractors, so that they answer problems too.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|error, _| {
+    web::PathConfig::default().error_handler(|error, req| {
+        // `PATCH /evaluations/due` reaches `PATCH /evaluations/{id}`: the literal path exists and
+        // does not serve the method, which the client must hear as a 405, not a bad identifier.
+        if let Some(routes) = req.app_data::<web::Data<crate::startup::KnownRoutes>>() {
+            let allow = routes.methods(req.path());
+            if !allow.is_empty() && !allow.iter().any(|m| m == req.method().as_str()) {
+                return ApiError::MethodNotAllowed { allow }.into();
+            }
+        }
         ApiError::BadRequest(
             Text::fixed("Paramètre de chemin invalide.", "Invalid path parameter."),
             vec![FieldError::new("path", "format", Text::new(error.to_string(), error.to_string()))],

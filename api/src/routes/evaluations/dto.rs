@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::{
     auth::Division,
     error::ApiError,
+    http::extract::lenient,
     i18n::Text,
     routes::agreements::{dto::AgreementKind, status::AgreementStatus},
     validate::{Rules, check_text},
@@ -44,13 +45,17 @@ impl Vitality {
 #[schema(example = json!({"activity": 3, "results": 2, "financing": 2, "responsiveness": 4}))]
 pub struct Scores {
     #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "lenient::i32")]
     pub activity: i32,
     #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "lenient::i32")]
     pub results: i32,
     #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "lenient::i32")]
     pub financing: i32,
     /// The partner's responsiveness.
     #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "lenient::i32")]
     pub responsiveness: i32,
 }
 
@@ -115,7 +120,8 @@ pub struct EvaluationList {
 }))]
 pub struct EvaluationInput {
     pub evaluated_on: NaiveDate,
-    #[schema(min_items = 1, max_items = 20)]
+    /// Names, 1–200 characters each.
+    #[schema(format = "name", min_items = 1, max_items = 20)]
     pub evaluators: Vec<String>,
     pub vitality: Vitality,
     pub scores: Scores,
@@ -124,7 +130,8 @@ pub struct EvaluationInput {
     #[schema(min_length = 1, max_length = 5000)]
     pub recommendations: Option<String>,
     #[serde(default)]
-    #[schema(max_items = 20)]
+    /// 1–500 characters each.
+    #[schema(format = "line", max_items = 20)]
     pub priority_actions: Vec<String>,
 }
 

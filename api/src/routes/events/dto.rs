@@ -8,7 +8,7 @@ use crate::{
     error::ApiError,
     i18n::Text,
     routes::agreements::dto::PartnerRef,
-    validate::{Rules, check_text},
+    validate::{Rules, SearchParam, check_text},
 };
 
 /// The kind of event.
@@ -94,8 +94,8 @@ pub struct ListEventsQuery {
     /// A partner taking part in or organising the event.
     pub partner: Option<Uuid>,
     /// Free text in the title, place, minutes and decisions, accents and case ignored.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
+    #[param(inline)]
+    pub q: Option<SearchParam>,
     #[serde(default)]
     pub include_archived: bool,
     #[serde(default)]
