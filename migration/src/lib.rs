@@ -11,6 +11,7 @@ mod m20261127_000007_create_financing;
 mod m20261127_000008_create_change_events;
 mod m20261127_000009_create_webhooks;
 mod m20261127_000010_create_steering;
+mod m20261127_000011_index_change_event_by_project_position;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_create_change_events::Migration),
             Box::new(m20261127_000009_create_webhooks::Migration),
             Box::new(m20261127_000010_create_steering::Migration),
+            Box::new(m20261127_000011_index_change_event_by_project_position::Migration),
         ]
     }
 }

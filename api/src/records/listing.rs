@@ -2,8 +2,8 @@
 //! paging through a list that grows never skips nor repeats a row. Unknown sort fields are a 400.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
-    sea_query::{Expr, ExprTrait, SimpleExpr},
+    ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    sea_query::{Expr, ExprTrait, Query, SimpleExpr},
 };
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -106,17 +106,32 @@ pub fn keyset<E: EntityTrait>(
     let mut select = select;
     if let Some((value, last_id)) = decode_cursor::<Cursor>(cursor)? {
         let value = to_value(sort.field.kind, &value).ok_or_else(|| decode_cursor::<()>(Some("!")).unwrap_err())?;
-        let expr = (sort.field.expr)();
-        let id = Expr::col(id_column);
-        let same = Condition::all().add(ExprTrait::eq(expr.clone(), value.clone()));
-        let after = if sort.descending {
-            Condition::any().add(expr.lt(value)).add(same.add(id.lt(last_id)))
-        } else {
-            Condition::any().add(expr.gt(value)).add(same.add(id.gt(last_id)))
-        };
-        select = select.filter(after);
+        // One row comparison, `(sort, id) < (value, last id)`: the database reads it as a range of
+        // the (sort, id) index, where the equivalent OR of two comparisons makes it filter rows.
+        let row = Expr::tuple([(sort.field.expr)(), Expr::col(id_column)]);
+        let last = Expr::tuple([Expr::val(value), Expr::val(last_id)]);
+        select = select.filter(if sort.descending { row.lt(last) } else { row.gt(last) });
     }
     Ok(select.order_by((sort.field.expr)(), order.clone()).order_by(id_column, order).limit(limit + 1))
+}
+
+/// `EXISTS (SELECT 1 FROM link WHERE link.owner = owner_id AND link.column = value)`: a filter on a
+/// join table (a project's domains, an agreement's parties…) that the database answers with one
+/// index probe per candidate row, with no join to de-duplicate and no sort of every match.
+pub fn linked<L: EntityTrait>(
+    owner_id: impl ColumnTrait,
+    link_owner: L::Column,
+    link_column: L::Column,
+    value: impl Into<Value>,
+) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(L::default())
+            .and_where(Expr::col((L::default(), link_owner)).equals(owner_id.as_column_ref()))
+            .and_where(Expr::col((L::default(), link_column)).eq(value.into()))
+            .to_owned(),
+    )
 }
 
 /// Splits fetched rows into the page and the cursor of the next one.

@@ -36,8 +36,7 @@ async fn render(
     let mut select = project::Entity::find().filter(project::Column::ArchivedAt.is_null());
     let partner_view = (caller.role == Role::Partner).then_some(caller.partner_id).flatten();
     if caller.role == Role::Partner {
-        select =
-            select.filter(project::Column::Id.in_subquery(participating(partner_view.ok_or(ApiError::Forbidden)?)));
+        select = select.filter(participating(partner_view.ok_or(ApiError::Forbidden)?));
     }
     if let Some(id) = only {
         select = select.filter(project::Column::Id.eq(id));

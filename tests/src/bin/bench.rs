@@ -554,7 +554,7 @@ async fn plans(
 ) -> anyhow::Result<Vec<Plan>> {
     let b = db.get_database_backend();
     let list_where = format!(
-        r#"WHERE "project"."archived_at" IS NULL AND "project"."status" = {} AND "project"."id" IN (SELECT "project_id" FROM "project_domain" WHERE "project_domain"."domain_code" = {})"#,
+        r#"WHERE "project"."archived_at" IS NULL AND "project"."status" = {} AND EXISTS(SELECT 1 FROM "project_domain" WHERE "project_domain"."project_id" = "project"."id" AND "project_domain"."domain_code" = {})"#,
         p(b, 1),
         p(b, 2)
     );
@@ -576,16 +576,14 @@ async fn plans(
                 db,
                 "(f) list, deep page by keyset",
                 format!(
-                    r#"{PROJECT_SELECT} {list_where} AND ("created_at" < {} OR ("created_at" = {} AND "id" < {})) ORDER BY "created_at" DESC, "project"."id" DESC LIMIT {}"#,
+                    r#"{PROJECT_SELECT} {list_where} AND ("created_at", "project"."id") < ({}, {}) ORDER BY "created_at" DESC, "project"."id" DESC LIMIT {}"#,
                     p(b, 3),
                     p(b, 4),
-                    p(b, 5),
-                    p(b, 6)
+                    p(b, 5)
                 ),
                 vec![
                     Param::Text("implementation"),
                     Param::Text("water"),
-                    Param::Time(created),
                     Param::Time(created),
                     Param::Uuid(id),
                     Param::Int(51),
@@ -617,7 +615,7 @@ async fn plans(
             db,
             "(c) partner's projects updated since",
             format!(
-                r#"{PROJECT_SELECT} WHERE "project"."archived_at" IS NULL AND "project"."id" IN (SELECT "project_id" FROM "project_participant" WHERE "project_participant"."partner_id" = {}) AND "project"."updated_at" >= {} ORDER BY "updated_at" ASC, "project"."id" ASC LIMIT {}"#,
+                r#"{PROJECT_SELECT} WHERE "project"."archived_at" IS NULL AND EXISTS(SELECT 1 FROM "project_participant" WHERE "project_participant"."project_id" = "project"."id" AND "project_participant"."partner_id" = {}) AND "project"."updated_at" >= {} ORDER BY "updated_at" ASC, "project"."id" ASC LIMIT {}"#,
                 p(b, 1),
                 p(b, 2),
                 p(b, 3)
@@ -634,10 +632,10 @@ async fn plans(
             "(d) change feed after the last cursor",
             format!(
                 "SELECT e.txid, e.seq, e.id, e.kind, e.project_id, e.funding_line_id, e.occurred_at FROM change_event e \
-                 WHERE (e.txid > {p1} OR (e.txid = {p1} AND e.seq > {p2})){horizon} \
-                 AND e.project_id IN (SELECT project_id FROM project_participant WHERE partner_id = {p4}) \
-                 AND (e.kind <> 'project.funding_line_added' OR e.funding_line_id IN \
-                 (SELECT id FROM funding_line WHERE partner_id = {p4} OR is_public = {yes})) ORDER BY e.txid, e.seq LIMIT {p3}",
+                 WHERE (e.txid, e.seq) > ({p1}, {p2}){horizon} \
+                 AND EXISTS (SELECT 1 FROM project_participant pp WHERE pp.project_id = e.project_id AND pp.partner_id = {p4}) \
+                 AND (e.kind <> 'project.funding_line_added' OR EXISTS (SELECT 1 FROM funding_line f \
+                 WHERE f.id = e.funding_line_id AND (f.partner_id = {p4} OR f.is_public = {yes}))) ORDER BY e.txid, e.seq LIMIT {p3}",
                 p1 = p(b, 1),
                 p2 = p(b, 2),
                 p3 = p(b, 3),

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, Func, Query},
+    sea_query::{Expr, Func},
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -36,7 +36,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -124,20 +124,18 @@ pub async fn list_agreements(
         select = select.filter(agreement::Column::SignedYear.lte(to));
     }
     if let Some(domain) = &query.domain {
-        let with_domain = Query::select()
-            .column(entity::agreement_domain::Column::AgreementId)
-            .from(entity::agreement_domain::Entity)
-            .and_where(entity::agreement_domain::Column::DomainCode.eq(domain.as_str()))
-            .to_owned();
-        select = select.filter(agreement::Column::Id.in_subquery(with_domain));
+        use entity::agreement_domain::{Column, Entity};
+        select = select.filter(linked::<Entity>(
+            agreement::Column::Id,
+            Column::AgreementId,
+            Column::DomainCode,
+            domain.as_str(),
+        ));
     }
     if let Some(partner) = query.partner {
-        let with_partner = Query::select()
-            .column(entity::agreement_party::Column::AgreementId)
-            .from(entity::agreement_party::Entity)
-            .and_where(entity::agreement_party::Column::PartnerId.eq(partner))
-            .to_owned();
-        select = select.filter(agreement::Column::Id.in_subquery(with_partner));
+        use entity::agreement_party::{Column, Entity};
+        select =
+            select.filter(linked::<Entity>(agreement::Column::Id, Column::AgreementId, Column::PartnerId, partner));
     }
     if let Some(condition) = search::matching(agreement::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);

@@ -5,10 +5,8 @@ use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use entity::{event, event_agreement, event_partner, event_project, event_staff, partner};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::{Expr, Query},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -30,7 +28,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -271,16 +269,14 @@ pub async fn list_events(
         select = select.filter(event::Column::Kind.eq(kind.as_str()));
     }
     if let Some(partner) = query.partner {
-        let with_partner = Query::select()
-            .column(event_partner::Column::EventId)
-            .from(event_partner::Entity)
-            .and_where(event_partner::Column::PartnerId.eq(partner))
-            .to_owned();
-        select = select.filter(
-            sea_orm::Condition::any()
-                .add(event::Column::Id.in_subquery(with_partner))
-                .add(event::Column::OrganiserPartnerId.eq(partner)),
+        let with_partner = linked::<event_partner::Entity>(
+            event::Column::Id,
+            event_partner::Column::EventId,
+            event_partner::Column::PartnerId,
+            partner,
         );
+        select = select
+            .filter(sea_orm::Condition::any().add(with_partner).add(event::Column::OrganiserPartnerId.eq(partner)));
     }
     if let Some(condition) = search::matching(event::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);

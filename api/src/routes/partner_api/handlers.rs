@@ -56,7 +56,7 @@ pub async fn list_partner_projects(
     let sort = Sort::parse(None, BY_UPDATE, "updated_at")?;
     let mut select = project::Entity::find()
         .filter(project::Column::ArchivedAt.is_null())
-        .filter(project::Column::Id.in_subquery(view::participating(caller.partner_id)));
+        .filter(view::participating(caller.partner_id));
     if let Some(since) = query.updated_since {
         select = select.filter(project::Column::UpdatedAt.gte(since));
     }

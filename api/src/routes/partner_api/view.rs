@@ -2,12 +2,13 @@
 use std::collections::HashMap;
 
 use entity::{funding_line, partner, project, project_participant};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{PartnerFundingLine, PartnerProject};
 use crate::{
     error::ApiError,
+    records::listing::linked,
     routes::{
         agreements::queries::partner_ref,
         funding_lines::{dto::FundingKind, rates::Rates},
@@ -15,20 +16,17 @@ use crate::{
     },
 };
 
-/// The ids of the projects `partner` takes part in, as a subquery.
-pub fn participating(partner: Uuid) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(project_participant::Column::ProjectId)
-        .from(project_participant::Entity)
-        .and_where(project_participant::Column::PartnerId.eq(partner))
-        .to_owned()
+/// The projects `partner` takes part in, as a condition on `project`.
+pub fn participating(partner: Uuid) -> sea_orm::sea_query::SimpleExpr {
+    use project_participant::{Column, Entity};
+    linked::<Entity>(project::Column::Id, Column::ProjectId, Column::PartnerId, partner)
 }
 
 /// A live project that `partner` takes part in; 404 for any other id (existence is not leaked).
 pub async fn visible(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<project::Model, ApiError> {
     project::Entity::find_by_id(id)
         .filter(project::Column::ArchivedAt.is_null())
-        .filter(project::Column::Id.in_subquery(participating(partner)))
+        .filter(participating(partner))
         .one(db)
         .await?
         .ok_or(ApiError::NotFound)

@@ -3,10 +3,8 @@ use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
 use chrono::Utc;
 use entity::partner;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::{Expr, Query},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -31,7 +29,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -103,12 +101,13 @@ pub async fn list_partners(
         select = select.filter(partner::Column::IsClassicPtf.eq(classic));
     }
     if let Some(domain) = &query.domain {
-        let with_domain = Query::select()
-            .column(entity::partner_domain::Column::PartnerId)
-            .from(entity::partner_domain::Entity)
-            .and_where(entity::partner_domain::Column::DomainCode.eq(domain.as_str()))
-            .to_owned();
-        select = select.filter(partner::Column::Id.in_subquery(with_domain));
+        use entity::partner_domain::{Column, Entity};
+        select = select.filter(linked::<Entity>(
+            partner::Column::Id,
+            Column::PartnerId,
+            Column::DomainCode,
+            domain.as_str(),
+        ));
     }
     if let Some(condition) = search::matching(partner::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);

@@ -3,10 +3,8 @@ use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
 use chrono::Utc;
 use entity::{agreement, project, project_status_update};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::{Expr, Query},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -32,7 +30,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -117,30 +115,24 @@ pub async fn list_projects(
     if let Some(to) = query.year_to {
         select = select.filter(project::Column::StartYear.lte(to));
     }
-    // Link filters are `IN (subquery)` on indexed join tables: no join, no DISTINCT.
+    // Link filters are `EXISTS` probes of the indexed join tables: no join, no DISTINCT.
     if let Some(domain) = &query.domain {
-        let ids = Query::select()
-            .column(entity::project_domain::Column::ProjectId)
-            .from(entity::project_domain::Entity)
-            .and_where(entity::project_domain::Column::DomainCode.eq(domain.as_str()))
-            .to_owned();
-        select = select.filter(project::Column::Id.in_subquery(ids));
+        use entity::project_domain::{Column, Entity};
+        select = select.filter(linked::<Entity>(
+            project::Column::Id,
+            Column::ProjectId,
+            Column::DomainCode,
+            domain.as_str(),
+        ));
     }
     if let Some(commune) = query.commune {
-        let ids = Query::select()
-            .column(entity::project_commune::Column::ProjectId)
-            .from(entity::project_commune::Entity)
-            .and_where(entity::project_commune::Column::Commune.eq(commune.as_str()))
-            .to_owned();
-        select = select.filter(project::Column::Id.in_subquery(ids));
+        use entity::project_commune::{Column, Entity};
+        select =
+            select.filter(linked::<Entity>(project::Column::Id, Column::ProjectId, Column::Commune, commune.as_str()));
     }
     if let Some(partner) = query.partner {
-        let ids = Query::select()
-            .column(entity::project_participant::Column::ProjectId)
-            .from(entity::project_participant::Entity)
-            .and_where(entity::project_participant::Column::PartnerId.eq(partner))
-            .to_owned();
-        select = select.filter(project::Column::Id.in_subquery(ids));
+        use entity::project_participant::{Column, Entity};
+        select = select.filter(linked::<Entity>(project::Column::Id, Column::ProjectId, Column::PartnerId, partner));
     }
     if let Some(condition) = search::matching(project::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
