@@ -158,7 +158,81 @@ fn complete(document: &mut Value) {
             complete_operation(path, method, operation);
         }
     }
+    add_links(document);
     prune_unused_responses(document);
+}
+
+/// OpenAPI links from each creation (`201`) to the operations on what it created: the record's
+/// id (or code) in the answer fills the path parameter of its read, update, archive and sub-routes,
+/// so that clients and stateful test tools follow a record from its creation. The created record
+/// is the one whose read (`GET …/{id}`) answers the same schema as the 201 (or as one of its
+/// properties: `{"account": …, "password": …}`); between two such reads, the one under the same
+/// collection as the creation wins (`POST /users` → `/users/{id}`, not `/machine-accounts/{id}`).
+fn add_links(document: &mut Value) {
+    let schema_name = |schema: &Value| {
+        schema.get("$ref").and_then(Value::as_str).map(|r| r.trim_start_matches("#/components/schemas/").to_owned())
+    };
+    let single_parameter = |template: &str| {
+        let parameters: Vec<&str> =
+            template.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+        (parameters.len() == 1).then(|| parameters[0].to_owned())
+    };
+    let Some(paths) = document.get("paths").and_then(Value::as_object).cloned() else { return };
+    // The reads by key: (template, parameter, schema answered).
+    let reads: Vec<(String, String, String)> = paths
+        .iter()
+        .filter(|(template, _)| template.ends_with('}'))
+        .filter_map(|(template, item)| {
+            let schema = &item["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+            Some((template.clone(), single_parameter(template)?, schema_name(schema)?))
+        })
+        .collect();
+    let schemas = document["components"]["schemas"].clone();
+    for (path, item) in &paths {
+        let Some(created) = schema_name(&item["post"]["responses"]["201"]["content"]["application/json"]["schema"])
+        else {
+            continue;
+        };
+        // The created schema itself, or one of its properties, with the JSON pointer to its key.
+        let mut wanted = vec![(created.clone(), String::new())];
+        if let Some(properties) = schemas[&created]["properties"].as_object() {
+            for (property, schema) in properties {
+                if let Some(name) = schema_name(schema) {
+                    wanted.push((name, format!("/{property}")));
+                }
+            }
+        }
+        let collection = path.split('/').take(4).collect::<Vec<_>>().join("/");
+        let mut candidates: Vec<(&String, &String, String)> = reads
+            .iter()
+            .flat_map(|(template, parameter, schema)| {
+                wanted
+                    .iter()
+                    .filter(move |(name, _)| name == schema)
+                    .map(move |(_, at)| (template, parameter, format!("$response.body#{at}/{parameter}")))
+            })
+            .collect();
+        if candidates.len() > 1 {
+            candidates.retain(|(template, _, _)| template.starts_with(&format!("{collection}/")));
+        }
+        let [(target, parameter, value)] = candidates.as_slice() else { continue };
+        let mut links = Map::new();
+        for (template, operations) in &paths {
+            if template != *target && !template.starts_with(&format!("{target}/")) {
+                continue;
+            }
+            if single_parameter(template).as_deref() != Some(parameter.as_str()) {
+                continue;
+            }
+            for operation in operations.as_object().into_iter().flat_map(|o| o.values()) {
+                let Some(id) = operation.get("operationId").and_then(Value::as_str) else { continue };
+                links.insert(id.to_owned(), json!({"operationId": id, "parameters": {parameter.as_str(): value}}));
+            }
+        }
+        if !links.is_empty() {
+            document["paths"][path]["post"]["responses"]["201"]["links"] = Value::Object(links);
+        }
+    }
 }
 
 /// Drops the shared problem responses that no operation refers to (e.g. 429 while no operation
@@ -665,6 +739,28 @@ mod tests {
                 assert!(policy::operation_action(id).is_some(), "{method} {path} ({id}) is not in policy::OPERATIONS");
             }
         }
+    }
+
+    #[test]
+    fn creations_link_to_the_operations_on_what_they_created() {
+        let document = document();
+        let links = |path: &str| {
+            let links = document["paths"][path]["post"]["responses"]["201"]["links"].as_object().cloned();
+            links.unwrap_or_default()
+        };
+        let partner = links("/api/v1/partners");
+        assert_eq!(partner["get_partner"]["parameters"]["id"], "$response.body#/id");
+        assert!(partner.contains_key("update_partner") && partner.contains_key("archive_partner"));
+        assert_eq!(links("/api/v1/users")["get_user"]["parameters"]["id"], "$response.body#/account/id");
+        assert!(!links("/api/v1/users").contains_key("get_machine_account"));
+        assert_eq!(
+            links("/api/v1/machine-accounts")["get_machine_account"]["parameters"]["id"],
+            "$response.body#/account/id"
+        );
+        assert_eq!(links("/api/v1/domains")["get_domain"]["parameters"]["code"], "$response.body#/code");
+        assert!(links("/api/v1/events/{id}/pledges").contains_key("get_funding_line"));
+        assert!(links("/api/v1/projects").contains_key("create_status_update"));
+        assert_eq!(links("/api/v1/webhooks")["get_webhook"]["parameters"]["id"], "$response.body#/webhook/id");
     }
 
     #[test]

@@ -615,7 +615,7 @@ async fn plans(
             db,
             "(c) partner's projects updated since",
             format!(
-                r#"{PROJECT_SELECT} WHERE "project"."archived_at" IS NULL AND EXISTS(SELECT 1 FROM "project_participant" WHERE "project_participant"."project_id" = "project"."id" AND "project_participant"."partner_id" = {}) AND "project"."updated_at" >= {} ORDER BY "updated_at" ASC, "project"."id" ASC LIMIT {}"#,
+                r#"{PROJECT_SELECT} WHERE "project"."archived_at" IS NULL AND "project"."id" IN (SELECT "project_id" FROM "project_participant" WHERE "project_participant"."partner_id" = {}) AND "project"."updated_at" >= {} ORDER BY "updated_at" ASC, "project"."id" ASC LIMIT {}"#,
                 p(b, 1),
                 p(b, 2),
                 p(b, 3)
@@ -626,21 +626,36 @@ async fn plans(
     );
     let postgres = b == DatabaseBackend::Postgres;
     let horizon = if postgres { " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" } else { "" };
+    // As api/src/feed.rs writes it for each database.
+    let (after, visibility) = if postgres {
+        (
+            format!("(e.txid, e.seq) > ({}, {})", p(b, 1), p(b, 2)),
+            format!(
+                " AND EXISTS (SELECT 1 FROM project_participant pp WHERE pp.project_id = e.project_id AND pp.partner_id = {p4}) \
+                 AND (e.kind <> 'project.funding_line_added' OR EXISTS (SELECT 1 FROM funding_line f \
+                 WHERE f.id = e.funding_line_id AND (f.partner_id = {p4} OR f.is_public = TRUE)))",
+                p4 = p(b, 4)
+            ),
+        )
+    } else {
+        (
+            format!("(e.txid > {p1} OR (e.txid = {p1} AND e.seq > {p2}))", p1 = p(b, 1), p2 = p(b, 2)),
+            format!(
+                " AND e.project_id IN (SELECT project_id FROM project_participant WHERE partner_id = {p4}) \
+                 AND (e.kind <> 'project.funding_line_added' OR e.funding_line_id IN \
+                 (SELECT id FROM funding_line WHERE partner_id = {p4} OR is_public = 1))",
+                p4 = p(b, 4)
+            ),
+        )
+    };
     plans.push(
         explain(
             db,
             "(d) change feed after the last cursor",
             format!(
                 "SELECT e.txid, e.seq, e.id, e.kind, e.project_id, e.funding_line_id, e.occurred_at FROM change_event e \
-                 WHERE (e.txid, e.seq) > ({p1}, {p2}){horizon} \
-                 AND EXISTS (SELECT 1 FROM project_participant pp WHERE pp.project_id = e.project_id AND pp.partner_id = {p4}) \
-                 AND (e.kind <> 'project.funding_line_added' OR EXISTS (SELECT 1 FROM funding_line f \
-                 WHERE f.id = e.funding_line_id AND (f.partner_id = {p4} OR f.is_public = {yes}))) ORDER BY e.txid, e.seq LIMIT {p3}",
-                p1 = p(b, 1),
-                p2 = p(b, 2),
+                 WHERE {after}{horizon}{visibility} ORDER BY e.txid, e.seq LIMIT {p3}",
                 p3 = p(b, 3),
-                p4 = p(b, 4),
-                yes = if postgres { "TRUE" } else { "1" },
             ),
             vec![Param::Int(feed_after.0), Param::Int(feed_after.1), Param::Int(51), Param::Uuid(partner)],
         )

@@ -36,7 +36,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, linked_few, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -135,7 +135,7 @@ pub async fn list_agreements(
     if let Some(partner) = query.partner {
         use entity::agreement_party::{Column, Entity};
         select =
-            select.filter(linked::<Entity>(agreement::Column::Id, Column::AgreementId, Column::PartnerId, partner));
+            select.filter(linked_few::<Entity>(agreement::Column::Id, Column::AgreementId, Column::PartnerId, partner));
     }
     if let Some(condition) = search::matching(agreement::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);

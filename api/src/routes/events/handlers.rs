@@ -28,7 +28,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked_few, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -269,7 +269,7 @@ pub async fn list_events(
         select = select.filter(event::Column::Kind.eq(kind.as_str()));
     }
     if let Some(partner) = query.partner {
-        let with_partner = linked::<event_partner::Entity>(
+        let with_partner = linked_few::<event_partner::Entity>(
             event::Column::Id,
             event_partner::Column::EventId,
             event_partner::Column::PartnerId,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::dto::{PartnerFundingLine, PartnerProject};
 use crate::{
     error::ApiError,
-    records::listing::linked,
+    records::listing::linked_few,
     routes::{
         agreements::queries::partner_ref,
         funding_lines::{dto::FundingKind, rates::Rates},
@@ -19,7 +19,7 @@ use crate::{
 /// The projects `partner` takes part in, as a condition on `project`.
 pub fn participating(partner: Uuid) -> sea_orm::sea_query::SimpleExpr {
     use project_participant::{Column, Entity};
-    linked::<Entity>(project::Column::Id, Column::ProjectId, Column::PartnerId, partner)
+    linked_few::<Entity>(project::Column::Id, Column::ProjectId, Column::PartnerId, partner)
 }
 
 /// A live project that `partner` takes part in; 404 for any other id (existence is not leaked).

@@ -30,7 +30,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
+        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, linked_few, page},
         search,
         versioning::{lock, save_versioned},
     },
@@ -132,7 +132,8 @@ pub async fn list_projects(
     }
     if let Some(partner) = query.partner {
         use entity::project_participant::{Column, Entity};
-        select = select.filter(linked::<Entity>(project::Column::Id, Column::ProjectId, Column::PartnerId, partner));
+        select =
+            select.filter(linked_few::<Entity>(project::Column::Id, Column::ProjectId, Column::PartnerId, partner));
     }
     if let Some(condition) = search::matching(project::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);

@@ -58,7 +58,7 @@ fn one_sql() -> String {
 
 fn partner_list_sql() -> String {
     format!(
-        r#"SELECT {PROJECT_COLUMNS} FROM "project" WHERE "project"."archived_at" IS NULL AND EXISTS(SELECT 1 FROM "project_participant" WHERE "project_participant"."project_id" = "project"."id" AND "project_participant"."partner_id" = $1) AND "project"."updated_at" >= $2 ORDER BY "updated_at" ASC, "project"."id" ASC LIMIT $3"#
+        r#"SELECT {PROJECT_COLUMNS} FROM "project" WHERE "project"."archived_at" IS NULL AND "project"."id" IN (SELECT "project_id" FROM "project_participant" WHERE "project_participant"."partner_id" = $1) AND "project"."updated_at" >= $2 ORDER BY "updated_at" ASC, "project"."id" ASC LIMIT $3"#
     )
 }
 
