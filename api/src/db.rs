@@ -31,6 +31,20 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
+        })
+        // A SQLite connection whose transaction failed badly (a full disk: SQLite rolls back by
+        // itself, SQLx's ROLLBACK then fails and it still counts the transaction as open) would
+        // turn the next transactions into savepoints of a transaction never committed: answered
+        // 2xx, then lost. Such a connection is closed instead of being handed out again.
+        .map_sqlx_sqlite_before_acquire(|connection, _| {
+            Box::pin(async move {
+                use sqlx::Connection;
+                if connection.is_in_transaction() {
+                    tracing::warn!("a SQLite connection left inside a transaction is closed, not reused");
+                    return Ok(false);
+                }
+                Ok(true)
+            })
         });
     Database::connect(options).await
 }

@@ -78,7 +78,7 @@ async fn check(db: &sea_orm::DatabaseConnection, acks: &[Ack]) -> anyhow::Result
 
     let mut verdict = Verdict { acknowledged: acks.len(), projects_checked: projects.len(), ..Default::default() };
     // 1. Every acknowledged write is in the database.
-    for ack in acks {
+    for (index, ack) in acks.iter().enumerate() {
         let found = match ack {
             Ack::Project { id, request_id } => {
                 projects.contains_key(id)
@@ -97,7 +97,17 @@ async fn check(db: &sea_orm::DatabaseConnection, acks: &[Ack]) -> anyhow::Result
             verdict.verified += 1;
         } else {
             verdict.lost += 1;
-            verdict.problem(format!("lost: {ack:?}"));
+            let (id, rid) = match ack {
+                Ack::Project { id, request_id } | Ack::StatusUpdate { id, request_id, .. } => (*id, request_id),
+                Ack::Patch { project_id, request_id, .. } => (*project_id, request_id),
+            };
+            let audit = audit_requests.get(rid.as_str()).map(|e| e.action.clone());
+            verdict.problem(format!(
+                "lost: acknowledged write #{index} of {}: {ack:?} (project row: {}, status update row: {}, audit entry: {audit:?})",
+                acks.len(),
+                projects.contains_key(&id),
+                status_ids.contains(&id)
+            ));
         }
     }
     // 2. No half-applied write, acknowledged or not: each project has its links, one timeline entry
