@@ -359,11 +359,7 @@ pub async fn graceful_stop(ctx: &Ctx, backend: &str) -> anyhow::Result<Row> {
                     .ok()
                     .and_then(|b| b["id"].as_str().and_then(|s| s.parse().ok()));
                 match id {
-                    Some(id) => ledger
-                        .acks
-                        .lock()
-                        .map_err(|_| anyhow::anyhow!("poisoned"))?
-                        .push(Ack::Project { id, request_id }),
+                    Some(id) => ledger.acknowledge(Ack::Project { id, request_id }),
                     None => row.violation(format!("cycle {cycle}: the in-flight request's 201 has no id: {body}")),
                 }
             }
@@ -405,11 +401,8 @@ fn fill(path: &std::path::Path) -> anyhow::Result<u64> {
     let mut written = 0u64;
     for chunk in [1 << 20, 1 << 12, 1 << 9] {
         let block = vec![0u8; chunk];
-        loop {
-            match file.write_all(&block) {
-                Ok(()) => written += chunk as u64,
-                Err(_) => break,
-            }
+        while file.write_all(&block).is_ok() {
+            written += chunk as u64;
         }
     }
     let _ = file.sync_all();
@@ -448,11 +441,7 @@ async fn disk_full_on(ctx: &Ctx, mount: &std::path::Path, row: &mut Row) -> anyh
                 Some((201, _, body)) => {
                     let id = body["id"].as_str().and_then(|s| s.parse().ok()).context("no id")?;
                     some_project = Some(id);
-                    ledger
-                        .acks
-                        .lock()
-                        .map_err(|_| anyhow::anyhow!("poisoned"))?
-                        .push(Ack::Project { id, request_id: rid });
+                    ledger.acknowledge(Ack::Project { id, request_id: rid });
                 }
                 other => row.violation(format!("cycle {cycle}: a write with free space answered {other:?}")),
             }
@@ -480,11 +469,7 @@ async fn disk_full_on(ctx: &Ctx, mount: &std::path::Path, row: &mut Row) -> anyh
                     // It fitted in pages the database had already: acknowledged, so it must last.
                     accepted_while_full += 1;
                     let id = body["id"].as_str().and_then(|s| s.parse().ok()).context("no id")?;
-                    ledger
-                        .acks
-                        .lock()
-                        .map_err(|_| anyhow::anyhow!("poisoned"))?
-                        .push(Ack::Project { id, request_id: rid });
+                    ledger.acknowledge(Ack::Project { id, request_id: rid });
                 }
                 503 | 507 => {
                     refusals += 1;
@@ -535,7 +520,7 @@ async fn disk_full_on(ctx: &Ctx, mount: &std::path::Path, row: &mut Row) -> anyh
             let request = create(format!("{TITLE_PREFIX} après {cycle}")).header("x-request-id", &rid);
             if let Some((201, _, body)) = send(&ledger, request, "write after freeing space").await {
                 let id = body["id"].as_str().and_then(|s| s.parse().ok()).context("no id")?;
-                ledger.acks.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(Ack::Project { id, request_id: rid });
+                ledger.acknowledge(Ack::Project { id, request_id: rid });
                 back = true;
                 break;
             }

@@ -63,6 +63,16 @@ impl Ledger {
         self.stats.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// Records a write the server answered 2xx.
+    pub fn acknowledge(&self, ack: Ack) {
+        if let Ok(mut stats) = self.stats.lock() {
+            stats.acknowledged += 1;
+        }
+        if let Ok(mut acks) = self.acks.lock() {
+            acks.push(ack);
+        }
+    }
+
     /// Requests without a 2xx answer so far.
     pub fn failures(&self) -> u64 {
         self.stats.lock().map(|s| s.transport_errors + s.refused.values().sum::<u64>()).unwrap_or(0)
@@ -174,12 +184,7 @@ fn request_id() -> String {
 }
 
 fn acknowledge(ledger: &Ledger, ack: Ack) {
-    if let Ok(mut stats) = ledger.stats.lock() {
-        stats.acknowledged += 1;
-    }
-    if let Ok(mut acks) = ledger.acks.lock() {
-        acks.push(ack);
-    }
+    ledger.acknowledge(ack);
 }
 
 pub fn project_body(session: &Session, title: &str) -> Value {
