@@ -32,10 +32,11 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         })
-        // A SQLite connection whose transaction failed badly (a full disk: SQLite rolls back by
-        // itself, SQLx's ROLLBACK then fails and it still counts the transaction as open) would
-        // turn the next transactions into savepoints of a transaction never committed: answered
-        // 2xx, then lost. Such a connection is closed instead of being handed out again.
+        // After a write fails on a full disk, SQLite may roll the transaction back by itself; SQLx's
+        // own ROLLBACK then fails and it goes on counting the transaction as open, so the next
+        // transactions on that connection became savepoints of one never committed: answered 2xx,
+        // then lost when the connection closed (the reliability harness's disk-full fault saw it).
+        // A connection SQLx counts inside a transaction is closed instead of being handed out.
         .map_sqlx_sqlite_before_acquire(|connection, _| {
             Box::pin(async move {
                 use sqlx::Connection;

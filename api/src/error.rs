@@ -456,7 +456,7 @@ mod tests {
         assert!(matches!(error, ApiError::StorageFull(_)), "{error:?}");
         assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         let response = error.error_response();
-        assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+        assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("30"));
         let body = error.problem().render(Lang::En, None);
         assert_eq!(body["type"], "urn:djcd:problem:storage-full");
         assert!(body["detail"].as_str().unwrap_or_default().contains("disk is full"), "{body}");
