@@ -459,6 +459,7 @@ async fn disk_full_on(ctx: &Ctx, mount: &std::path::Path, row: &mut Row) -> anyh
                 row.violation(format!("cycle {cycle}: a write on a full disk got no answer"));
                 continue;
             };
+            row.requests += 1;
             let status = response.status().as_u16();
             let content_type =
                 response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
