@@ -172,7 +172,7 @@ impl Settings {
             cors_origins: Vec::new(),
             body_limit_bytes: 1024 * 1024,
             db_pool_size: 10,
-            db_acquire_timeout: Duration::from_secs(2),
+            db_acquire_timeout: Duration::from_millis(1500),
             shutdown_grace: Duration::from_secs(30),
             client_request_timeout: Duration::from_secs(10),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -239,7 +239,7 @@ impl Settings {
             db_acquire_timeout: Duration::from_millis(parse_or(
                 "DB_ACQUIRE_TIMEOUT_MS",
                 get("DB_ACQUIRE_TIMEOUT_MS"),
-                2000,
+                1500,
                 "milliseconds",
             )?),
             shutdown_grace: Duration::from_secs(parse_or(

@@ -31,6 +31,21 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
+        })
+        // After a write fails on a full disk, SQLite may roll the transaction back by itself; SQLx's
+        // own ROLLBACK then fails and it goes on counting the transaction as open, so the next
+        // transactions on that connection became savepoints of one never committed: answered 2xx,
+        // then lost when the connection closed (the reliability harness's disk-full fault saw it).
+        // A connection SQLx counts inside a transaction is closed instead of being handed out.
+        .map_sqlx_sqlite_before_acquire(|connection, _| {
+            Box::pin(async move {
+                use sqlx::Connection;
+                if connection.is_in_transaction() {
+                    tracing::warn!("a SQLite connection left inside a transaction is closed, not reused");
+                    return Ok(false);
+                }
+                Ok(true)
+            })
         });
     Database::connect(options).await
 }

@@ -72,6 +72,9 @@ pub enum ApiError {
     /// 503: the database cannot be reached now; retry later.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// 503: the server's disk is full; the write was not saved (reads still work); retry later.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// 500: a fault of the server. Logged with its cause, answered without internals.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -167,6 +170,14 @@ impl ApiError {
                     "The database cannot be reached at the moment. Retry shortly.",
                 ),
             ),
+            StorageFull(_) => (
+                "storage-full",
+                Text::fixed("Espace disque épuisé", "Storage full"),
+                Text::fixed(
+                    "Le disque du serveur est plein : la modification n'a pas été enregistrée. Les consultations restent possibles ; réessayez plus tard.",
+                    "The server's disk is full: the change was not saved. Reads still work; retry later.",
+                ),
+            ),
             Internal(_) => (
                 "internal-error",
                 Text::fixed("Erreur interne", "Internal server error"),
@@ -211,7 +222,7 @@ impl ResponseError for ApiError {
             Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable(_) | StorageFull(_) => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -220,6 +231,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
             ApiError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            ApiError::StorageFull(cause) => tracing::error!(%cause, "disk full: a write was refused"),
             _ => {}
         }
         let problem = self.problem();
@@ -230,6 +242,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "2"));
+            }
+            ApiError::StorageFull(_) => {
+                response.insert_header((header::RETRY_AFTER, "30"));
             }
             ApiError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -364,6 +379,9 @@ pub struct FieldErrorDocument {
 /// Maps database errors: connection trouble is 503 (retry), a broken unique rule is 409, the rest 500.
 impl From<DbErr> for ApiError {
     fn from(error: DbErr) -> Self {
+        if is_storage_full(&error) {
+            return ApiError::StorageFull(error.to_string());
+        }
         if is_unavailable(&error) {
             return ApiError::Unavailable(error.to_string());
         }
@@ -375,6 +393,15 @@ impl From<DbErr> for ApiError {
         }
         ApiError::Internal(anyhow::Error::new(error))
     }
+}
+
+/// Whether a database error means the disk is full (SQLite's `SQLITE_FULL`, PostgreSQL's
+/// `53100 disk_full`, or the operating system's `ENOSPC`).
+pub fn is_storage_full(error: &DbErr) -> bool {
+    let text = error.to_string().to_ascii_lowercase();
+    ["database or disk is full", "no space left on device", "could not extend file", "53100"]
+        .iter()
+        .any(|needle| text.contains(needle))
 }
 
 /// Whether a database error means "cannot reach the database now" rather than a bad query.
@@ -420,6 +447,19 @@ mod tests {
         assert_eq!(fr["instance"], "/api/v1/domains");
         assert_eq!(en["errors"][0]["message"], "too long");
         assert_eq!(en["type"], "urn:djcd:problem:validation-failed");
+    }
+
+    #[test]
+    fn a_full_disk_is_a_503_that_says_so_with_retry_after() {
+        let error =
+            ApiError::from(DbErr::Custom("error returned from database: (code: 13) database or disk is full".into()));
+        assert!(matches!(error, ApiError::StorageFull(_)), "{error:?}");
+        assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = error.error_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("30"));
+        let body = error.problem().render(Lang::En, None);
+        assert_eq!(body["type"], "urn:djcd:problem:storage-full");
+        assert!(body["detail"].as_str().unwrap_or_default().contains("disk is full"), "{body}");
     }
 
     #[test]

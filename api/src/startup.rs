@@ -125,6 +125,7 @@ fn build_server(
     let known_routes = web::Data::new(KnownRoutes::from_document(&document));
     let shutdown_grace = settings.shutdown_grace;
     let client_request_timeout = settings.client_request_timeout;
+    let slow_head_limit = crate::http::slow_clients::KEEP_ALIVE + client_request_timeout;
     let body_limit = settings.body_limit_bytes;
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
@@ -160,7 +161,14 @@ fn build_server(
             .wrap(from_fn(request_id_and_log))
             .wrap(Compress::default())
             .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+            .wrap(from_fn(crate::http::slow_clients::track_requests))
     })
+    // actix-http's request time-out covers only a connection's first request head; the watchdog
+    // of `slow_clients` covers the later ones of a kept-alive connection.
+    .on_connect(move |io, extensions| {
+        crate::http::slow_clients::on_connect(io, extensions, slow_head_limit);
+    })
+    .keep_alive(crate::http::slow_clients::KEEP_ALIVE)
     .workers(workers)
     .listen(listener)?
     .shutdown_timeout(shutdown_grace.as_secs())

@@ -90,3 +90,39 @@ async fn a_slow_client_is_cut_off_instead_of_holding_a_worker() {
         assert_eq!(app.get("/health/live").await.status().as_u16(), 200);
     }
 }
+
+#[tokio::test]
+async fn a_slow_second_request_on_a_kept_alive_connection_is_cut_off_too() {
+    for app in spawn_apps_with(|settings| settings.client_request_timeout = Duration::from_secs(1)).await {
+        let address = app.address.trim_start_matches("http://").to_owned();
+        let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+        slow.write_all(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        let mut first = [0u8; 1024];
+        let n = slow.read(&mut first).await.unwrap();
+        let answer = String::from_utf8_lossy(&first[..n]);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{}: the first request is answered: {answer}", app.backend);
+        // Then the next head, a byte every 200 ms: actix-http times only a connection's first head,
+        // the server's own watchdog must cut this one (keep-alive 5 s + time-out + 1 s tick).
+        let started = std::time::Instant::now();
+        slow.write_all(b"GET /health/live HTTP/1.1\r\n").await.unwrap();
+        let mut closed = false;
+        while started.elapsed() < Duration::from_secs(14) {
+            let mut buffer = [0u8; 256];
+            match tokio::time::timeout(Duration::from_millis(200), slow.read(&mut buffer)).await {
+                Ok(_) => {
+                    closed = true;
+                    break;
+                }
+                Err(_) => {
+                    if slow.write_all(b"x").await.is_err() {
+                        closed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        assert!(closed, "{}: a crawling second request held its connection for 14 s", app.backend);
+        assert!(started.elapsed() < Duration::from_secs(10), "{}: cut after {:?}", app.backend, started.elapsed());
+        assert_eq!(app.get("/health/live").await.status().as_u16(), 200);
+    }
+}

@@ -71,11 +71,29 @@ async fn twenty_concurrent_creations_of_the_same_partner_create_exactly_one() {
 }
 
 #[tokio::test]
-async fn racing_patches_with_the_same_etag_let_exactly_one_win() {
+async fn twenty_concurrent_creations_of_the_same_user_create_exactly_one() {
+    for app in spawn_apps().await {
+        // The e-mail differs only in case: the uniqueness is on the normalised address.
+        let requests = (0..20).map(|i| {
+            let email = if i % 2 == 0 { "fanta@djcd.test" } else { "FANTA@djcd.test" };
+            let body = json!({"email": email, "full_name": "Fanta", "role": "agent", "division": "twinning",
+                "password": tests::STAFF_PASSWORD});
+            app.request(Method::POST, "/api/v1/users").json(&body).send()
+        });
+        let statuses: Vec<u16> =
+            futures_util::future::join_all(requests).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{}: {statuses:?}", app.backend);
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{}: {statuses:?}", app.backend);
+        assert_eq!(app.count_rows("account", "lower(email) = 'fanta@djcd.test'").await, 1, "{}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_hundred_pairs_of_racing_patches_with_the_same_etag_let_exactly_one_of_each_win() {
     for app in spawn_apps().await {
         let id = app.create_partner("Gao", "ML").await;
         let path = format!("/api/v1/partners/{id}");
-        for round in 0..10 {
+        for round in 0..100 {
             let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
             let (body_a, body_b) = (json!({"locality": format!("A{round}")}), json!({"locality": format!("B{round}")}));
             let a = app.patch_json(&path, Some(&etag), &body_a);
@@ -86,9 +104,16 @@ async fn racing_patches_with_the_same_etag_let_exactly_one_win() {
             assert_eq!(statuses, [200, 412], "{}: round {round}", app.backend);
         }
         let (_, _, history) = read(app.get(&format!("{path}/history?limit=200")).await).await;
-        assert_eq!(history["items"].as_array().unwrap().len(), 11, "one entry per winning write, plus the creation");
-        let (_, _, current) = read(app.get(&path).await).await;
-        assert_eq!(history["items"][0]["after"]["locality"], current["locality"], "the history and the record agree");
+        let items = history["items"].as_array().unwrap();
+        assert_eq!(items.len(), 101, "one entry per winning write, plus the creation");
+        let response = app.get(&path).await;
+        assert_eq!(response.headers()["etag"], "\"101\"", "{}: one version per winning write", app.backend);
+        let (_, _, current) = read(response).await;
+        assert_eq!(items[0]["after"]["locality"], current["locality"], "the history and the record agree");
+        // Each winner's entry follows the previous one: no write was applied over a stale version.
+        for pair in items.windows(2) {
+            assert_eq!(pair[0]["before"], pair[1]["after"], "{}: the history is a chain", app.backend);
+        }
     }
 }
 
