@@ -19,7 +19,13 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(settings.database_url.clone());
     options
         .max_connections(settings.db_pool_size)
-        .min_connections(0)
+        // The whole pool is opened here, on the main runtime, and kept open by the pool's own
+        // maintenance task (also on the main runtime). A connection opened by a request lives on
+        // its worker's runtime: on a graceful stop, idle workers end at once and take such
+        // connections with them, and a worker still finishing a request can no longer open one
+        // ("Tokio context is being shutdown"), so the request in flight answered 503 (the
+        // reliability harness's graceful_stop saw it on PostgreSQL).
+        .min_connections(settings.db_pool_size)
         .acquire_timeout(settings.db_acquire_timeout)
         .connect_timeout(settings.db_acquire_timeout)
         .idle_timeout(Duration::from_secs(300))
