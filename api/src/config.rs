@@ -45,7 +45,35 @@ pub struct Settings {
     pub workers: usize,
     pub auth: AuthSettings,
     pub partners: PartnerSettings,
+    pub guards: GuardSettings,
 }
+
+/// Where the metrics are served, and the limits that keep one client from exhausting the server.
+#[derive(Clone, Debug)]
+pub struct GuardSettings {
+    /// A separate listener for `/metrics`; `None` serves them on the API's own port.
+    pub metrics_addr: Option<SocketAddr>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// The time a client has to send a whole request body, from its first byte.
+    pub client_body_timeout: Duration,
+    /// Connections one client address may hold open at once.
+    pub max_connections_per_address: u32,
+}
+
+impl GuardSettings {
+    pub fn defaults() -> Self {
+        Self {
+            metrics_addr: None,
+            metrics_token: None,
+            client_body_timeout: Duration::from_secs(30),
+            max_connections_per_address: 128,
+        }
+    }
+}
+
+/// The metrics listener of production when `METRICS_ADDR` is not set: loopback only.
+pub const PRODUCTION_METRICS_ADDR: &str = "127.0.0.1:9464";
 
 /// Partner systems: their rate limit and the webhooks sent to them.
 #[derive(Clone, Debug)]
@@ -178,6 +206,7 @@ impl Settings {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             auth: AuthSettings::development_defaults(),
             partners: PartnerSettings::defaults(),
+            guards: GuardSettings::defaults(),
         }
     }
 
@@ -189,6 +218,7 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let defaults = Self::development_defaults();
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let production = get("APP_ENV").as_deref() == Some("production");
         Ok(Self {
             environment: match get("APP_ENV").as_deref() {
                 None | Some("development") => Environment::Development,
@@ -328,6 +358,7 @@ impl Settings {
                 iati_reporting_org: get("IATI_REPORTING_ORG")
                     .unwrap_or_else(|| PartnerSettings::defaults().iati_reporting_org),
             },
+            guards: guard_settings(&get, production)?,
         })
         .and_then(Self::refuse_unsafe_production)
     }
@@ -346,6 +377,51 @@ impl Settings {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+/// `METRICS_ADDR` (empty: the API's own port; production defaults to loopback), `METRICS_TOKEN`,
+/// `CLIENT_BODY_TIMEOUT_MS`, `MAX_CONNECTIONS_PER_ADDRESS`.
+fn guard_settings(get: &impl Fn(&str) -> Option<String>, production: bool) -> Result<GuardSettings, ConfigError> {
+    let defaults = GuardSettings::defaults();
+    let metrics_addr = match get("METRICS_ADDR") {
+        Some(text) if text.trim() == "main" => None,
+        Some(text) => Some(
+            text.trim()
+                .parse()
+                .map_err(|_| invalid("METRICS_ADDR", &text, "an address such as 127.0.0.1:9464, or main"))?,
+        ),
+        None if production => PRODUCTION_METRICS_ADDR.parse().ok(),
+        None => None,
+    };
+    let metrics_token = get("METRICS_TOKEN");
+    if metrics_token.as_ref().is_some_and(|token| token.len() < 16) {
+        return Err(ConfigError {
+            variable: "METRICS_TOKEN",
+            message: "a token of at least 16 characters is required".into(),
+        });
+    }
+    if production && metrics_addr.is_none() && metrics_token.is_none() {
+        return Err(ConfigError {
+            variable: "METRICS_ADDR",
+            message:
+                "production serves /metrics on the API's port only behind METRICS_TOKEN: set one, or a METRICS_ADDR"
+                    .into(),
+        });
+    }
+    Ok(GuardSettings {
+        metrics_addr,
+        metrics_token,
+        client_body_timeout: Duration::from_millis(
+            parse_or("CLIENT_BODY_TIMEOUT_MS", get("CLIENT_BODY_TIMEOUT_MS"), 30_000u64, "milliseconds")?.max(100),
+        ),
+        max_connections_per_address: parse_or(
+            "MAX_CONNECTIONS_PER_ADDRESS",
+            get("MAX_CONNECTIONS_PER_ADDRESS"),
+            defaults.max_connections_per_address,
+            "a whole number from 1",
+        )?
+        .max(1),
+    })
 }
 
 fn parse_or<T: FromStr>(
@@ -415,6 +491,20 @@ mod tests {
         assert_eq!(settings.auth.jwt_keys.len(), 2);
         assert_eq!(settings.auth.jwt_keys[0].kid, "k2");
         assert!(self::settings(&[("JWT_KEYS", "k:short")]).is_err());
+    }
+
+    #[test]
+    fn metrics_are_on_loopback_in_production_and_on_the_main_port_only_behind_a_token() {
+        let key = ("JWT_KEYS", "k1:0123456789abcdef0123456789abcdef");
+        let production = settings(&[("APP_ENV", "production"), key]).expect("accepted");
+        assert_eq!(production.guards.metrics_addr.map(|a| a.to_string()).as_deref(), Some(PRODUCTION_METRICS_ADDR));
+        let error = settings(&[("APP_ENV", "production"), key, ("METRICS_ADDR", "main")]).expect_err("refused");
+        assert_eq!(error.variable, "METRICS_ADDR");
+        let token = ("METRICS_TOKEN", "a-scraper-token-of-some-length");
+        let main = settings(&[("APP_ENV", "production"), key, ("METRICS_ADDR", "main"), token]).expect("accepted");
+        assert!(main.guards.metrics_addr.is_none());
+        assert!(settings(&[("METRICS_TOKEN", "short")]).is_err());
+        assert!(settings(&[]).expect("defaults").guards.metrics_addr.is_none());
     }
 
     #[test]

@@ -673,12 +673,15 @@ fn constrain_string(property: &mut Value) {
         Some("date-time") => {
             property.entry("maxLength").or_insert(json!(DATE_TIME_MAX));
         }
-        Some(_) => {}
+        // Any other text: no forbidden character (`validate::is_forbidden_char`, checked for every
+        // string of every body), and free text when it may not be empty (`check_text`).
+        Some(_) => {
+            property.entry("pattern").or_insert(json!(validate::ANY_TEXT_PATTERN));
+        }
         None => {
             let has_min = property.get("minLength").and_then(Value::as_u64).is_some_and(|min| min >= 1);
-            if has_min && !property.contains_key("pattern") {
-                property.insert("pattern".into(), json!(TEXT_PATTERN));
-            }
+            let pattern = if has_min { TEXT_PATTERN } else { validate::ANY_TEXT_PATTERN };
+            property.entry("pattern").or_insert(json!(pattern));
         }
     }
 }

@@ -10,8 +10,6 @@ use actix_web::{
     middleware::{Compress, DefaultHeaders, from_fn},
     web,
 };
-use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
-use prometheus::{IntGaugeVec, Opts, Registry};
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -23,6 +21,7 @@ use crate::{
     http::{
         extract::{BodyLimit, path_config, query_config},
         idempotency::idempotency,
+        metrics::{self, Metrics},
         middleware::{default_cache_control, problem_details, request_id_and_log},
     },
     openapi, routes,
@@ -35,6 +34,8 @@ pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub struct Application {
     port: u16,
     server: Server,
+    /// The listener of `/metrics` when `METRICS_ADDR` is set, and its port.
+    metrics_server: Option<(Server, u16)>,
     db: DatabaseConnection,
     worker: tokio::task::JoinHandle<()>,
 }
@@ -57,12 +58,24 @@ impl Application {
         let listener = TcpListener::bind(settings.bind_addr)
             .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
-        let (server, worker) = build_server(listener, db.clone(), settings)?;
-        Ok(Self { port, server, db, worker })
+        let metrics_listener = match settings.guards.metrics_addr {
+            Some(address) => Some(
+                TcpListener::bind(address)
+                    .map_err(|error| anyhow::anyhow!("cannot listen on {address} (METRICS_ADDR): {error}"))?,
+            ),
+            None => None,
+        };
+        let (server, metrics_server, worker) = build_server(listener, metrics_listener, db.clone(), settings)?;
+        Ok(Self { port, server, metrics_server, db, worker })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the separate metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -71,13 +84,25 @@ impl Application {
 
     /// A handle to stop the server (and its webhook worker) from outside, as a signal would.
     pub fn stopper(&self) -> Stopper {
-        Stopper { server: self.server.handle(), worker: self.worker.abort_handle() }
+        Stopper {
+            server: self.server.handle(),
+            metrics: self.metrics_server.as_ref().map(|(server, _)| server.handle()),
+            worker: self.worker.abort_handle(),
+        }
     }
 
     /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish within the grace period.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            (tokio::spawn(server), handle)
+        });
         let outcome = self.server.await;
         self.worker.abort();
+        if let Some((task, handle)) = metrics {
+            handle.stop(false).await;
+            let _ = task.await;
+        }
         outcome
     }
 }
@@ -86,6 +111,7 @@ impl Application {
 #[derive(Clone)]
 pub struct Stopper {
     server: actix_web::dev::ServerHandle,
+    metrics: Option<actix_web::dev::ServerHandle>,
     worker: tokio::task::AbortHandle,
 }
 
@@ -93,47 +119,59 @@ impl Stopper {
     pub async fn stop(&self) {
         self.worker.abort();
         self.server.stop(true).await;
+        if let Some(metrics) = &self.metrics {
+            metrics.stop(false).await;
+        }
     }
 }
 
-struct Metrics {
-    http: PrometheusMetrics,
-    pool: IntGaugeVec,
+/// The metrics' own server: one worker, `GET /metrics` and nothing else.
+fn metrics_server(
+    listener: TcpListener,
+    metrics: web::Data<Arc<Metrics>>,
+    state: web::Data<AppState>,
+) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new().app_data(metrics.clone()).app_data(state.clone()).route("/metrics", web::get().to(metrics::serve))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(1)
+    .run();
+    Ok(server)
 }
 
-fn build_metrics() -> anyhow::Result<Metrics> {
-    let registry = Registry::new();
-    let pool =
-        IntGaugeVec::new(Opts::new("djcd_db_pool_connections", "Database pool connections by state"), &["state"])?;
-    registry.register(Box::new(pool.clone()))?;
-    let http = PrometheusMetricsBuilder::new("djcd")
-        .endpoint("/metrics")
-        .registry(registry)
-        .mask_unmatched_patterns("UNKNOWN")
-        .build()
-        .map_err(|error| anyhow::anyhow!("cannot build the metrics: {error}"))?;
-    Ok(Metrics { http, pool })
-}
+type Servers = (Server, Option<(Server, u16)>, tokio::task::JoinHandle<()>);
 
 fn build_server(
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     db: DatabaseConnection,
     settings: Settings,
-) -> anyhow::Result<(Server, tokio::task::JoinHandle<()>)> {
-    let metrics = build_metrics()?;
+) -> anyhow::Result<Servers> {
+    let metrics = web::Data::new(Metrics::new(settings.guards.metrics_token.clone())?);
+    let metrics_on_main_port = metrics_listener.is_none();
     let document = openapi::document();
     let known_routes = web::Data::new(KnownRoutes::from_document(&document));
     let shutdown_grace = settings.shutdown_grace;
     let client_request_timeout = settings.client_request_timeout;
     let slow_head_limit = crate::http::slow_clients::KEEP_ALIVE + client_request_timeout;
+    let connection_counts = crate::http::slow_clients::ConnectionCounts::default();
+    let connections_per_address = settings.guards.max_connections_per_address;
     let body_limit = settings.body_limit_bytes;
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
     let state = web::Data::new(AppState::new(db, settings));
     let worker = crate::webhooks::worker::spawn(state.clone());
+    let metrics_server = match metrics_listener {
+        Some(listener) => {
+            let port = listener.local_addr()?.port();
+            Some((metrics_server(listener, metrics.clone(), state.clone())?, port))
+        }
+        None => None,
+    };
     let server = HttpServer::new(move || {
-        let pool_gauge = metrics.pool.clone();
-        let state_for_metrics = state.clone();
+        let observed = metrics.get_ref().clone();
         let (app, _) = App::new()
             .into_utoipa_app()
             .app_data(state.clone())
@@ -144,20 +182,20 @@ fn build_server(
             .app_data(query_config())
             .configure(routes::configure_all)
             .split_for_parts();
+        let app = if metrics_on_main_port {
+            app.app_data(metrics.clone()).route("/metrics", web::get().to(metrics::serve))
+        } else {
+            app
+        };
         app.service(SwaggerUi::new("/swagger-ui/{_:.*}").external_url_unchecked(OPENAPI_PATH, document.clone()))
             .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
             .default_service(web::to(unknown_route))
             .wrap(from_fn(idempotency))
+            .wrap(from_fn(crate::http::input::refuse_forbidden_characters))
             .wrap(cors(&cors_origins))
             .wrap(from_fn(default_cache_control))
             .wrap(from_fn(problem_details))
-            .wrap(metrics.http.clone())
-            .wrap_fn(move |req, srv| {
-                if req.path() == "/metrics" {
-                    record_pool_usage(&pool_gauge, &state_for_metrics.db);
-                }
-                actix_web::dev::Service::call(srv, req)
-            })
+            .wrap_fn(move |req, srv| metrics::observe(observed.clone(), req, srv))
             .wrap(from_fn(request_id_and_log))
             .wrap(Compress::default())
             .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
@@ -166,7 +204,13 @@ fn build_server(
     // actix-http's request time-out covers only a connection's first request head; the watchdog
     // of `slow_clients` covers the later ones of a kept-alive connection.
     .on_connect(move |io, extensions| {
-        crate::http::slow_clients::on_connect(io, extensions, slow_head_limit);
+        crate::http::slow_clients::on_connect(
+            io,
+            extensions,
+            slow_head_limit,
+            &connection_counts,
+            connections_per_address,
+        );
     })
     .keep_alive(crate::http::slow_clients::KEEP_ALIVE)
     .workers(workers)
@@ -175,17 +219,7 @@ fn build_server(
     .client_request_timeout(client_request_timeout)
     .client_disconnect_timeout(std::time::Duration::from_secs(2))
     .run();
-    Ok((server, worker))
-}
-
-/// Refreshes the pool gauges just before a scrape, so that they are current when read.
-fn record_pool_usage(gauge: &IntGaugeVec, db: &DatabaseConnection) {
-    if let Some((open, idle)) = db::pool_usage(db) {
-        let idle = i64::try_from(idle).unwrap_or(i64::MAX);
-        gauge.with_label_values(&["open"]).set(i64::from(open));
-        gauge.with_label_values(&["idle"]).set(idle);
-        gauge.with_label_values(&["in_use"]).set(i64::from(open) - idle);
-    }
+    Ok((server, metrics_server, worker))
 }
 
 fn cors(origins: &[String]) -> Cors {

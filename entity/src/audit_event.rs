@@ -9,7 +9,10 @@ pub struct Model {
     pub id: Uuid,
     pub occurred_at: DateTimeUtc,
     pub actor_id: Option<Uuid>,
+    /// The server's own id of the request that made the change (unique).
     pub request_id: Option<String>,
+    /// The `X-Request-Id` the client sent, if any (clients may reuse one).
+    pub client_request_id: Option<String>,
     pub entity_type: String,
     pub entity_id: String,
     pub action: String,

@@ -14,6 +14,8 @@ pub struct Model {
     pub ends_on: Option<Date>,
     pub place: Option<String>,
     pub organiser_partner_id: Option<Uuid>,
+    /// The division whose staff write it; none for an event of the whole DJCD (the director's).
+    pub division: Option<String>,
     pub minutes: Option<String>,
     pub decisions: Option<String>,
     pub search_text: String,

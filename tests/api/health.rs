@@ -1,4 +1,4 @@
-use tests::{expect_problem, read, spawn_apps};
+use tests::{expect_problem, read, spawn_apps, spawn_apps_with};
 
 #[tokio::test]
 async fn liveness_answers_ok_and_every_response_carries_a_request_id_and_nosniff() {
@@ -49,6 +49,54 @@ async fn metrics_are_exposed_in_prometheus_format_with_route_patterns() {
         assert!(text.contains("djcd_http_requests_total"), "{text}");
         assert!(text.contains("endpoint=\"/api/v1/domains/{code}\""), "{text}");
         assert!(text.contains("djcd_db_pool_connections{state=\"open\"}"), "{text}");
+    }
+}
+
+/// The series of `djcd_http_requests_total` in a metrics text.
+fn request_series(text: &str) -> Vec<&str> {
+    text.lines().filter(|line| line.starts_with("djcd_http_requests_total{")).collect()
+}
+
+#[tokio::test]
+async fn metrics_labels_stay_bounded_whatever_methods_and_paths_clients_send() {
+    for app in spawn_apps().await {
+        let before = read(app.get("/metrics").await).await.2.as_str().map(request_series).map_or(0, |s| s.len());
+        for i in 0..40 {
+            let method = reqwest::Method::from_bytes(format!("FLOOD{i}{}", "X".repeat(200)).as_bytes()).unwrap();
+            app.request(method, "/api/v1/domains").send().await.unwrap();
+            app.get(&format!("/no-such-path-{i}-{}", uuid::Uuid::new_v4())).await;
+        }
+        let (_, _, body) = read(app.get("/metrics").await).await;
+        let text = body.as_str().expect("text");
+        let series = request_series(text);
+        assert!(!text.contains("FLOOD"), "{}: a raw method became a label", app.backend);
+        assert!(!text.contains("no-such-path"), "{}: a raw path became a label", app.backend);
+        assert!(text.contains("method=\"OTHER\""), "{}: {text}", app.backend);
+        assert!(text.contains("endpoint=\"other\""), "{}: {text}", app.backend);
+        // 80 distinct requests added at most a handful of series (OTHER × 405, GET × 404, the scrape).
+        assert!(series.len() <= before + 4, "{}: {} series after, {before} before", app.backend, series.len());
+    }
+}
+
+#[tokio::test]
+async fn metrics_can_be_served_on_their_own_loopback_listener_and_behind_a_token() {
+    let token = "a-scraper-token-0123456789";
+    let apps = spawn_apps_with(|settings| {
+        settings.guards.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
+        settings.guards.metrics_token = Some(token.to_owned());
+    })
+    .await;
+    for app in apps {
+        let response = app.get("/metrics").await;
+        assert_eq!(response.status().as_u16(), 404, "{}: not on the API's port", app.backend);
+        let metrics = format!("{}/metrics", app.metrics_address.as_deref().expect("a metrics listener"));
+        let response = app.client.get(&metrics).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{}: no token", app.backend);
+        let response = app.client.get(&metrics).bearer_auth("wrong-token-0123456789").send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{}: a wrong token", app.backend);
+        let response = app.client.get(&metrics).bearer_auth(token).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{}", app.backend);
+        assert!(response.text().await.unwrap().contains("djcd_db_pool_connections"), "{}", app.backend);
     }
 }
 

@@ -5,6 +5,7 @@ mod auth;
 mod contract;
 mod domains;
 mod errors;
+mod hardening;
 mod health;
 mod hostile;
 mod openapi;

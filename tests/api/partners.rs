@@ -147,7 +147,10 @@ async fn updates_need_the_current_etag_and_are_audited_with_before_and_after() {
         let events = history["items"].as_array().unwrap();
         assert_eq!(events.len(), 2, "{}: create and update", app.backend);
         assert_eq!(events[0]["action"], "update");
-        assert_eq!(events[0]["request_id"], "req-sikasso-1");
+        // The client's id is kept beside the server's own, which is unique to the request (#14, item 20).
+        assert_eq!(events[0]["client_request_id"], "req-sikasso-1");
+        assert_ne!(events[0]["request_id"], "req-sikasso-1");
+        assert!(events[0]["request_id"].as_str().is_some_and(|id| uuid::Uuid::parse_str(id).is_ok()));
         assert_eq!(events[0]["before"]["website"], Value::Null);
         assert_eq!(events[0]["after"]["website"], "https://sikasso.ml");
         assert!(events[0]["actor_id"].is_string());

@@ -28,6 +28,8 @@ impl fmt::Display for Backend {
 
 pub struct TestApp {
     pub address: String,
+    /// The separate metrics listener (`METRICS_ADDR`), when the settings ask for one.
+    pub metrics_address: Option<String>,
     pub backend: Backend,
     pub database_url: String,
     /// A connection of the test's own to the app's database, to check what was written.
@@ -95,12 +97,14 @@ async fn start(
 ) -> TestApp {
     let application = Application::build(settings.clone()).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let metrics_address = application.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
     let db = application.db().clone();
     let stopper = application.stopper();
     tokio::spawn(application.run_until_stopped());
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client");
     let mut app = TestApp {
         address,
+        metrics_address,
         backend,
         database_url,
         db,

@@ -216,6 +216,50 @@ pub fn may_write_division(role: Role, own_division: Option<Division>, record_div
     }
 }
 
+/// The audit trail follows the read permission of what it describes: each audited record type and
+/// the action that reads it. A type not listed is read by the director only.
+pub const AUDIT_READERS: &[(&str, Action)] = &[
+    ("partner", Action::ReadPartners),
+    ("agreement", Action::ReadAgreements),
+    ("project", Action::ReadProjects),
+    ("funding_line", Action::ReadProjects),
+    ("exchange_rate", Action::ReadRates),
+    ("evaluation", Action::ReadEvaluations),
+    ("event", Action::ReadEvents),
+    ("domain", Action::ReadDomains),
+    ("webhook", Action::ManageWebhooks),
+    ("user", Action::ManageUsers),
+    ("machine_account", Action::ManageUsers),
+];
+
+/// The record types whose audit entries `role` may read; `None` for all of them (the director).
+pub fn readable_audit_types(role: Role) -> Option<Vec<&'static str>> {
+    if role == Role::Director {
+        return None;
+    }
+    Some(AUDIT_READERS.iter().filter(|(_, action)| allows(role, *action)).map(|(kind, _)| *kind).collect())
+}
+
+/// Row rule: who may be named in charge of a record of `division` (agent in charge of a project or
+/// an agreement): the director, or a division head or agent of that division.
+pub fn may_be_in_charge(role: Role, own_division: Option<Division>, division: Division) -> bool {
+    match role {
+        Role::Director => true,
+        Role::DivisionHead | Role::Agent => own_division == Some(division),
+        Role::Partner => false,
+    }
+}
+
+/// Row rule of events: an event of a division is written by that division's staff and the
+/// director; an event of the whole DJCD (no division) by the director only.
+pub fn may_write_event(role: Role, own_division: Option<Division>, event_division: Option<Division>) -> bool {
+    match (role, event_division) {
+        (Role::Director, _) => true,
+        (Role::DivisionHead | Role::Agent, Some(division)) => own_division == Some(division),
+        _ => false,
+    }
+}
+
 /// The permission table as Markdown, for the README (a test keeps the two equal).
 pub fn markdown_table() -> String {
     let mut table = String::from("| action | director | division_head | agent | partner |\n|---|---|---|---|---|\n");
@@ -260,5 +304,46 @@ mod tests {
         assert!(!may_write_division(Agent, Some(Dc), Tw));
         assert!(!may_write_division(DivisionHead, None, Tw));
         assert!(!may_write_division(Partner, None, Tw));
+    }
+
+    #[test]
+    fn the_audit_trail_follows_the_read_permission_of_what_it_describes() {
+        let head = readable_audit_types(DivisionHead).expect("a list");
+        assert!(head.contains(&"project") && head.contains(&"partner") && head.contains(&"event"));
+        for hidden in ["webhook", "user", "machine_account", "some_future_type"] {
+            assert!(!head.contains(&hidden), "{hidden}");
+        }
+        assert_eq!(readable_audit_types(Director), None);
+        for (kind, action) in AUDIT_READERS {
+            assert_eq!(head.contains(kind), allows(DivisionHead, *action), "{kind}");
+        }
+    }
+
+    #[test]
+    fn only_the_director_and_the_records_division_are_put_in_charge() {
+        use Division::{DecentralizedCooperation as Dc, Twinning as Tw};
+        assert!(may_be_in_charge(Director, None, Tw));
+        assert!(may_be_in_charge(Agent, Some(Tw), Tw));
+        assert!(may_be_in_charge(DivisionHead, Some(Dc), Dc));
+        assert!(!may_be_in_charge(Agent, Some(Dc), Tw));
+        assert!(!may_be_in_charge(Partner, None, Tw));
+    }
+
+    #[test]
+    fn events_are_written_by_their_division_and_djcd_wide_ones_by_the_director() {
+        use Division::{DecentralizedCooperation as Dc, Twinning as Tw};
+        let cases = [
+            (Director, None, None, true),
+            (Director, None, Some(Tw), true),
+            (DivisionHead, Some(Tw), Some(Tw), true),
+            (Agent, Some(Tw), Some(Tw), true),
+            (Agent, Some(Dc), Some(Tw), false),
+            (DivisionHead, Some(Dc), Some(Tw), false),
+            (Agent, Some(Tw), None, false),
+            (Partner, None, Some(Tw), false),
+        ];
+        for (role, own, event, expected) in cases {
+            assert_eq!(may_write_event(role, own, event), expected, "{role:?} {own:?} {event:?}");
+        }
     }
 }

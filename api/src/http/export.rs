@@ -39,10 +39,17 @@ fn flatten(prefix: &str, value: &Value, out: &mut Map<String, Value>) {
     }
 }
 
+/// A text cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return first) gets a leading `'`, as OWASP's CSV-injection guidance says: shown as text, never run.
+/// Numbers are JSON numbers, not text, so a negative figure is untouched.
+fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(text) => text.clone(),
+        Value::String(text) => neutralise(text),
         Value::Array(items) => items
             .iter()
             .map(|item| match item {
@@ -188,6 +195,22 @@ where
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        let mut writer = CsvWriter::new(CsvFormat { separator: b',' });
+        let items = [
+            json!({"name": "=HYPERLINK(\"http://x\",\"clic\")", "a": "+1", "b": "-2", "c": "@SUM(A1)", "d": "\tx", "e": "\rx", "n": -3, "tags": ["=1+1", "ok"]}),
+        ];
+        let text = String::from_utf8(writer.write(&items).to_vec()).expect("utf-8");
+        let row = text.lines().nth(1).expect("a row");
+        assert!(row.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"clic\"\")\""), "{row}");
+        for cell in ["'+1", "'-2", "'@SUM(A1)", "-3", "'=1+1 | ok"] {
+            assert!(row.contains(cell), "{cell} in {row}");
+        }
+        assert!(text.contains("\"'\tx\"") || text.contains("'\tx"), "{text}");
+        assert!(text.contains("\"'\rx\""), "{text}");
+    }
 
     #[test]
     fn rows_are_flattened_quoted_and_start_with_a_bom() {

@@ -80,8 +80,48 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// Whether a JSON text may hold a forbidden character (`validate::is_forbidden_char`): an escape,
+/// DEL, or the first byte of a C1 control or of U+FDD0–U+FFFF. Most bodies have none of these, and
+/// are not walked.
+fn may_hold_forbidden_text(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|pair| pair == b"\\u") || bytes.iter().any(|&b| matches!(b, 0x7F | 0xC2 | 0xEF))
+}
+
+/// Refuses, with one 422 naming every field, a JSON body with a forbidden character in any string:
+/// no text that reaches the database or a published file holds one, whatever the field.
+fn refuse_forbidden_text(bytes: &[u8]) -> Result<(), ApiError> {
+    if !may_hold_forbidden_text(bytes) {
+        return Ok(());
+    }
+    // Malformed JSON is left to the typed parse, which says where it breaks.
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return Ok(()) };
+    let errors = crate::validate::forbidden_text_fields(&value);
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into `T`, with the same refusal of forbidden
+/// characters as JSON bodies.
+pub fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let invalid = |error: serde_urlencoded::de::Error| {
+        ApiError::bad_request(Text::new(format!("Formulaire invalide : {error}"), format!("Invalid form: {error}")))
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).map_err(invalid)?;
+    let errors: Vec<FieldError> = pairs
+        .iter()
+        .filter(|(name, value)| name.chars().chain(value.chars()).any(crate::validate::is_forbidden_char))
+        .map(|(name, _)| {
+            FieldError::new(name.clone(), "forbidden_character", crate::validate::forbidden_char_message())
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    serde_urlencoded::from_bytes(bytes).map_err(invalid)
+}
+
 /// Parses a JSON body into `T`, naming the field at fault when it does not fit.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    refuse_forbidden_text(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
     let value = result.map_err(|error| {

@@ -17,17 +17,33 @@ use crate::{
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The id of the request being served: the client's own when sane, otherwise a new UUID v7.
+/// The ids of the request being served: the server's own (a new UUID v7, unique), and the one the
+/// client sent in `X-Request-Id` when it is sane. Clients may reuse an id, so the audit keeps the
+/// server's as the request's id and the client's beside it.
 #[derive(Clone, Debug)]
-pub struct RequestId(pub String);
+pub struct RequestId {
+    pub server: String,
+    pub client: Option<String>,
+}
+
+impl RequestId {
+    fn new(client: Option<String>) -> Self {
+        Self { server: uuid::Uuid::now_v7().to_string(), client }
+    }
+
+    /// The id echoed in `X-Request-Id`, logs and problem documents: the client's own when it sent
+    /// one (so that it finds its request), the server's otherwise.
+    pub fn shown(&self) -> &str {
+        self.client.as_deref().unwrap_or(&self.server)
+    }
+}
 
 impl actix_web::FromRequest for RequestId {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, actix_web::Error>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let id =
-            req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId(uuid::Uuid::now_v7().to_string()));
+        let id = req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId::new(None));
         std::future::ready(Ok(id))
     }
 }
@@ -43,15 +59,16 @@ pub async fn request_id_and_log(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let request_id = req
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|value| value.to_str().ok())
-        .filter(|value| is_sane_request_id(value))
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    req.extensions_mut().insert(RequestId(request_id.clone()));
-    let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
+    let ids = RequestId::new(
+        req.headers()
+            .get(&REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| is_sane_request_id(value))
+            .map(str::to_owned),
+    );
+    let request_id = ids.shown().to_owned();
+    let span = tracing::info_span!("request", request_id = %request_id, server_request_id = %ids.server, method = %req.method(), path = %req.path());
+    req.extensions_mut().insert(ids);
     let started = Instant::now();
     let outcome = next.call(req).instrument(span.clone()).await;
     let mut response = match outcome {
@@ -88,7 +105,7 @@ pub async fn problem_details(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let lang = Lang::from_headers(req.headers());
     let instance = req.path().to_owned();
-    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.shown().to_owned());
     let response = match next.call(req).await {
         Ok(response) => response.map_into_boxed_body(),
         Err(error) => return Err(error),

@@ -4,6 +4,8 @@ pub mod conditional;
 pub mod export;
 pub mod extract;
 pub mod idempotency;
+pub mod input;
+pub mod metrics;
 pub mod middleware;
 pub mod pagination;
 pub mod slow_clients;

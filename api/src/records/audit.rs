@@ -12,17 +12,24 @@ use crate::{auth::CurrentUser, error::ApiError, http::middleware::RequestId};
 #[derive(Clone, Debug)]
 pub struct ChangeContext {
     pub actor: Option<Uuid>,
+    /// The server's own id of the request (unique).
     pub request_id: Option<String>,
+    /// The `X-Request-Id` the client sent, if any.
+    pub client_request_id: Option<String>,
 }
 
 impl ChangeContext {
     pub fn new(user: &CurrentUser, request_id: &RequestId) -> Self {
-        Self { actor: Some(user.id), request_id: Some(request_id.0.clone()) }
+        Self {
+            actor: Some(user.id),
+            request_id: Some(request_id.server.clone()),
+            client_request_id: request_id.client.clone(),
+        }
     }
 
     /// Changes made by the server itself (seed data).
     pub fn system() -> Self {
-        Self { actor: None, request_id: None }
+        Self { actor: None, request_id: None, client_request_id: None }
     }
 }
 
@@ -43,6 +50,7 @@ pub async fn record<B: Serialize, A: Serialize>(
         occurred_at: Set(Utc::now()),
         actor_id: Set(context.actor),
         request_id: Set(context.request_id.clone()),
+        client_request_id: Set(context.client_request_id.clone()),
         entity_type: Set(entity_type.to_owned()),
         entity_id: Set(entity_id.to_string()),
         action: Set(action.to_owned()),

@@ -10,7 +10,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::{Authorized, policy::ReadAudit},
+    auth::{
+        Authorized,
+        policy::{ReadAudit, readable_audit_types},
+    },
     error::ApiError,
     http::pagination::{decode_cursor, page_limit, split_page},
     state::AppState,
@@ -26,6 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[schema(example = json!({
     "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "occurred_at": "2026-11-27T10:00:00Z",
     "actor_id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e", "request_id": "0193a4b2-1111-7d2a-9f00-3b8f6a1c2d4e",
+    "client_request_id": "sync-2026-11-27-0042",
     "entity_type": "partner", "entity_id": "0193a4b2-2222-7d2a-9f00-3b8f6a1c2d4e", "action": "update",
     "before": {"website": null}, "after": {"website": "https://www.angers.fr"}
 }))]
@@ -34,8 +38,10 @@ pub struct AuditEventResponse {
     pub occurred_at: DateTime<Utc>,
     /// The account that made the change; absent for the server's own changes (seed data).
     pub actor_id: Option<Uuid>,
-    /// The `X-Request-Id` of the request that made it.
+    /// The server's own id of the request that made it: unique to that request.
     pub request_id: Option<String>,
+    /// The `X-Request-Id` the client sent with that request, if any (a client may send one twice).
+    pub client_request_id: Option<String>,
     /// `partner`, `agreement`, `project`…
     pub entity_type: String,
     pub entity_id: String,
@@ -54,6 +60,7 @@ impl From<audit_event::Model> for AuditEventResponse {
             occurred_at: model.occurred_at,
             actor_id: model.actor_id,
             request_id: model.request_id,
+            client_request_id: model.client_request_id,
             entity_type: model.entity_type,
             entity_id: model.entity_id,
             action: model.action,
@@ -94,9 +101,11 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
-/// A page of audit events matching the filters, newest first.
+/// A page of audit events matching the filters, newest first; `readable` limits it to those record
+/// types (`policy::readable_audit_types`).
 pub async fn page(
     db: &impl ConnectionTrait,
+    readable: Option<&[&str]>,
     entity_type: Option<&str>,
     entity_id: Option<&str>,
     actor_id: Option<Uuid>,
@@ -105,6 +114,9 @@ pub async fn page(
 ) -> Result<AuditEventList, ApiError> {
     let limit = page_limit(limit)?;
     let mut select = audit_event::Entity::find();
+    if let Some(readable) = readable {
+        select = select.filter(audit_event::Column::EntityType.is_in(readable.iter().copied()));
+    }
     if let Some(entity_type) = entity_type {
         select = select.filter(audit_event::Column::EntityType.eq(entity_type));
     }
@@ -124,7 +136,8 @@ pub async fn page(
 
 /// The audit trail
 ///
-/// Every change of every record, newest first.
+/// Every change of the records the caller may read, newest first: division heads see the changes
+/// of what they read (partners, agreements, projects, events…), not of accounts or webhooks.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
@@ -133,12 +146,14 @@ pub async fn page(
 )]
 #[get("/audit-events")]
 pub async fn list_audit_events(
-    _caller: Authorized<ReadAudit>,
+    caller: Authorized<ReadAudit>,
     state: web::Data<AppState>,
     query: web::Query<ListAuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let readable = readable_audit_types(caller.role);
     let list = page(
         &state.db,
+        readable.as_deref(),
         query.entity_type.as_deref(),
         query.entity_id.map(|id| id.to_string()).as_deref(),
         query.actor_id,

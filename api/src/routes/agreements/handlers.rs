@@ -207,7 +207,7 @@ pub async fn create_agreement(
     }
     fields.validate()?;
     let txn = crate::db::begin_write(&state.db).await?;
-    check_references(&txn, &fields).await?;
+    check_references(&txn, &fields, Some(kind.division())).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut model = agreement::ActiveModel {
@@ -269,7 +269,9 @@ pub async fn update_agreement(
     let mut fields = AgreementFields::from_current(&before);
     fields.apply(change);
     fields.validate()?;
-    check_references(&txn, &fields).await?;
+    // A new agent in charge must be of the agreement's division; one named before the rule stays.
+    let new_agent = fields.agent_in_charge_id != current.agent_in_charge_id;
+    check_references(&txn, &fields, new_agent.then_some(before.division)).await?;
     let mut model: agreement::ActiveModel = current.clone().into();
     write_fields(&mut model, &fields);
     save_versioned::<agreement::Entity>(&txn, current.id, model, current.version).await?;
@@ -449,9 +451,16 @@ pub async fn agreement_history(
 ) -> Result<HttpResponse, ApiError> {
     agreement::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
     let id = id.to_string();
-    let list =
-        crate::routes::audit::page(&state.db, Some(ENTITY), Some(&id), None, query.limit, query.cursor.as_deref())
-            .await?;
+    let list = crate::routes::audit::page(
+        &state.db,
+        None,
+        Some(ENTITY),
+        Some(&id),
+        None,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -500,13 +509,18 @@ pub async fn record_move(
     Ok(())
 }
 
-async fn check_references(db: &impl ConnectionTrait, fields: &AgreementFields) -> Result<(), ApiError> {
+/// `division`: the one an agent in charge must belong to, when the agent is new.
+async fn check_references(
+    db: &impl ConnectionTrait,
+    fields: &AgreementFields,
+    division: Option<crate::auth::Division>,
+) -> Result<(), ApiError> {
     check_domains(db, "domains", &fields.domains).await?;
     crate::routes::partners::queries::check_partners(db, "parties", &fields.parties).await?;
     if let Some(aegis) = fields.aegis_partner_id {
         crate::routes::partners::queries::check_partners(db, "aegis_partner_id", &[aegis]).await?;
     }
-    queries::check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id).await
+    queries::check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, division).await
 }
 
 /// Writes the editable fields into a row, with its search text.

@@ -201,9 +201,7 @@ pub async fn issue_client_token(
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let request: ClientCredentialsRequest = match essence.as_str() {
-        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(&body).map_err(|error| {
-            ApiError::bad_request(Text::new(format!("Formulaire invalide : {error}"), format!("Invalid form: {error}")))
-        })?,
+        "application/x-www-form-urlencoded" => crate::http::extract::parse_form(&body)?,
         "application/json" => parse_json(&body)?,
         _ => {
             return Err(ApiError::UnsupportedMediaType {

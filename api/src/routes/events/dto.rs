@@ -61,6 +61,9 @@ pub struct EventResponse {
     pub ends_on: Option<NaiveDate>,
     pub place: Option<String>,
     pub organiser: Option<PartnerRef>,
+    /// The division whose staff write it; `null` for an event of the whole DJCD, which only the
+    /// director writes.
+    pub division: Option<crate::auth::Division>,
     /// Partners taking part.
     pub partners: Vec<PartnerRef>,
     /// Staff taking part (account ids).
@@ -122,6 +125,10 @@ pub struct EventInput {
     #[schema(min_length = 1, max_length = 200)]
     pub place: Option<String>,
     pub organiser_partner_id: Option<Uuid>,
+    /// The division whose staff write it. Division heads and agents may give only their own, and
+    /// get it when they give none; the director may give either, or none for an event of the whole
+    /// DJCD.
+    pub division: Option<crate::auth::Division>,
     #[serde(default)]
     #[schema(max_items = 200)]
     pub partners: Vec<Uuid>,

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::dto::{CreatePledge, EventInput, EventList, EventResponse, ListEventsQuery, PartnershipEventKind};
 use crate::{
     auth::{
-        Authorized,
-        policy::{ReadEvents, WriteEvents, WriteProjects},
+        Authorized, CurrentUser,
+        policy::{ReadEvents, WriteEvents, WriteProjects, may_write_event},
     },
     error::ApiError,
     http::export::{self, CsvFormat},
@@ -115,6 +115,7 @@ async fn responses(db: &impl ConnectionTrait, models: Vec<event::Model>) -> Resu
                 ends_on: model.ends_on,
                 place: model.place,
                 organiser: model.organiser_partner_id.and_then(|id| partners.get(&id).map(partner_ref)),
+                division: model.division.as_deref().and_then(crate::auth::Division::parse),
                 partners: partner_refs,
                 staff,
                 agreements,
@@ -127,6 +128,18 @@ async fn responses(db: &impl ConnectionTrait, models: Vec<event::Model>) -> Resu
             }
         })
         .collect())
+}
+
+/// The division rule of events (`policy::may_write_event`), on the event as stored and as written.
+/// A division head or agent who names no division writes one of their own division.
+fn ensure_event_division(caller: &CurrentUser, division: Option<crate::auth::Division>) -> Result<(), ApiError> {
+    if may_write_event(caller.role, caller.division, division) { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
+fn with_default_division(caller: &CurrentUser, input: &mut EventInput) {
+    if input.division.is_none() && caller.role != crate::auth::Role::Director {
+        input.division = caller.division;
+    }
 }
 
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<(event::Model, EventResponse), ApiError> {
@@ -150,7 +163,7 @@ async fn check_links(db: &impl ConnectionTrait, input: &EventInput) -> Result<()
         check_partners(db, "organiser_partner_id", &[organiser]).await?;
     }
     for staff in &input.staff {
-        check_staff(db, "staff", Some(*staff)).await?;
+        check_staff(db, "staff", Some(*staff), None).await?;
     }
     let agreements = entity::agreement::Entity::find()
         .filter(entity::agreement::Column::Id.is_in(input.agreements.clone()))
@@ -189,6 +202,7 @@ async fn write(
     model.ends_on = Set(input.ends_on);
     model.place = Set(input.place.clone());
     model.organiser_partner_id = Set(input.organiser_partner_id);
+    model.division = Set(input.division.map(|division| division.as_str().to_owned()));
     model.minutes = Set(input.minutes.clone());
     model.decisions = Set(input.decisions.clone());
     model.search_text = Set(search::search_text([
@@ -320,6 +334,8 @@ pub async fn create_event(
 ) -> Result<HttpResponse, ApiError> {
     let mut input = body.into_inner()?;
     input.validate()?;
+    with_default_division(&caller, &mut input);
+    ensure_event_division(&caller, input.division)?;
     let txn = crate::db::begin_write(&state.db).await?;
     check_links(&txn, &input).await?;
     let now = Utc::now();
@@ -388,9 +404,12 @@ pub async fn update_event(
 ) -> Result<HttpResponse, ApiError> {
     let mut input = body.into_inner()?;
     input.validate()?;
+    with_default_division(&caller, &mut input);
     let txn = crate::db::begin_write(&state.db).await?;
     lock::<event::Entity>(&txn, *id).await?;
     let (current, before) = find(&txn, *id).await?;
+    ensure_event_division(&caller, before.division)?;
+    ensure_event_division(&caller, input.division)?;
     if_match.check(current.version)?;
     check_links(&txn, &input).await?;
     let mut model: event::ActiveModel = current.clone().into();
@@ -437,7 +456,7 @@ pub async fn archive_event(
         Some(&if_match),
         true,
         async |db, id| find(db, id).await,
-        async |_, _| Ok(()),
+        async |_, response| ensure_event_division(&caller, response.division),
         async |_, _| Ok(()),
     )
     .await?;

@@ -321,9 +321,16 @@ pub async fn partner_history(
 ) -> Result<HttpResponse, ApiError> {
     partner::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
     let id = id.to_string();
-    let list =
-        crate::routes::audit::page(&state.db, Some(ENTITY), Some(&id), None, query.limit, query.cursor.as_deref())
-            .await?;
+    let list = crate::routes::audit::page(
+        &state.db,
+        None,
+        Some(ENTITY),
+        Some(&id),
+        None,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

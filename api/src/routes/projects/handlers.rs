@@ -202,7 +202,7 @@ pub async fn create_project(
     ensure_division(&caller, fields.division)?;
     fields.validate()?;
     let txn = crate::db::begin_write(&state.db).await?;
-    check_references(&txn, &fields).await?;
+    check_references(&txn, &fields, true).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut model = project::ActiveModel {
@@ -276,7 +276,10 @@ pub async fn update_project(
     fields.apply(change);
     ensure_division(&caller, fields.division)?;
     fields.validate()?;
-    check_references(&txn, &fields).await?;
+    // The agent in charge must be of the project's division when either is new; one named before
+    // the rule stays while neither changes.
+    let moved = fields.agent_in_charge_id != current.agent_in_charge_id || fields.division != before.division;
+    check_references(&txn, &fields, moved).await?;
     let mut model: project::ActiveModel = current.clone().into();
     write_fields(&mut model, &fields, current.created_at);
     save_versioned::<project::Entity>(&txn, current.id, model, current.version).await?;
@@ -355,9 +358,16 @@ pub async fn project_history(
 ) -> Result<HttpResponse, ApiError> {
     project::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
     let id = id.to_string();
-    let list =
-        crate::routes::audit::page(&state.db, Some(ENTITY), Some(&id), None, query.limit, query.cursor.as_deref())
-            .await?;
+    let list = crate::routes::audit::page(
+        &state.db,
+        None,
+        Some(ENTITY),
+        Some(&id),
+        None,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -383,12 +393,12 @@ async fn set_archived(
     .await
 }
 
-async fn check_references(db: &impl ConnectionTrait, fields: &ProjectFields) -> Result<(), ApiError> {
+async fn check_references(db: &impl ConnectionTrait, fields: &ProjectFields, new_agent: bool) -> Result<(), ApiError> {
     check_domains(db, "domains", &fields.domains).await?;
     let mut partners: Vec<Uuid> = fields.participants.iter().map(|(partner, _)| *partner).collect();
     partners.dedup();
     check_partners(db, "participants", &partners).await?;
-    check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id).await?;
+    check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, new_agent.then_some(fields.division)).await?;
     if let Some(agreement_id) = fields.agreement_id {
         let found =
             agreement::Entity::find_by_id(agreement_id).filter(agreement::Column::ArchivedAt.is_null()).one(db).await?;

@@ -70,7 +70,9 @@ async fn check(db: &sea_orm::DatabaseConnection, acks: &[Ack]) -> anyhow::Result
         if let Ok(id) = event.entity_id.parse::<Uuid>() {
             audit_by_project.entry(id).or_default().push(event);
         }
-        if let Some(rid) = event.request_id.as_deref() {
+        // The harness sends its own X-Request-Id with each request; the audit keeps it beside the
+        // server's id.
+        if let Some(rid) = event.client_request_id.as_deref() {
             audit_requests.insert(rid, event);
         }
     }
@@ -146,7 +148,7 @@ async fn check(db: &sea_orm::DatabaseConnection, acks: &[Ack]) -> anyhow::Result
     }
     // An audit entry, a timeline entry or a feed event of a harness request whose project is missing.
     for event in &audit {
-        if event.request_id.as_deref().is_some_and(|r| r.starts_with("rel-"))
+        if event.client_request_id.as_deref().is_some_and(|r| r.starts_with("rel-"))
             && event.entity_id.parse::<Uuid>().is_ok_and(|id| !projects.contains_key(&id))
         {
             verdict.half_applied += 1;
