@@ -224,7 +224,13 @@ schemathesis() {
 }
 
 compose_config() {
-  "${compose[@]}" -f docker-compose.yml config -q && echo "docker-compose.yml is valid (${compose[*]})"
+  # Compose must refuse to start without JWT_KEYS, and accept the file with one.
+  if env -u JWT_KEYS "${compose[@]}" -f docker-compose.yml config -q >/dev/null 2>&1; then
+    echo "docker-compose.yml accepted no JWT_KEYS"
+    return 1
+  fi
+  JWT_KEYS="ci:$(head -c 48 /dev/urandom | base64 | tr -d '\n')" "${compose[@]}" -f docker-compose.yml config -q \
+    && echo "docker-compose.yml is valid (${compose[*]}) and refuses to start without JWT_KEYS"
 }
 
 hadolint() {

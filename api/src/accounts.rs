@@ -8,6 +8,8 @@ use crate::{
     auth::{Division, Role, password},
     error::ApiError,
     i18n::Text,
+    records::audit::{self, ChangeContext},
+    routes::auth::dto::AccountResponse,
     validate::{Rules, check_email, check_text},
 };
 
@@ -49,13 +51,28 @@ pub fn check_role(rules: &mut Rules, role: Role, division: Option<Division>) {
     }
 }
 
+/// Whether the account may get or use tokens: it is active and, for a partner's machine account,
+/// its partner is not archived. Sign-in, refresh and every authenticated request ask this.
+pub async fn may_sign_in(db: &impl ConnectionTrait, account: &account::Model) -> Result<bool, sea_orm::DbErr> {
+    if !account.is_active {
+        return Ok(false);
+    }
+    let Some(partner_id) = account.partner_id else {
+        return Ok(true);
+    };
+    let partner = entity::partner::Entity::find_by_id(partner_id).one(db).await?;
+    Ok(partner.is_some_and(|partner| partner.archived_at.is_none()))
+}
+
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// Validates and creates a person's account with a password. A taken e-mail is a 409.
+/// Validates and creates a person's account with a password, and records it in the audit trail
+/// (use a transaction to keep both together). A taken e-mail is a 409.
 pub async fn create_person(
     db: &impl ConnectionTrait,
+    context: &ChangeContext,
     new: NewPerson,
     plain_password: &str,
 ) -> Result<account::Model, ApiError> {
@@ -70,7 +87,7 @@ pub async fn create_person(
         return Err(email_taken());
     }
     let now = Utc::now();
-    account::ActiveModel {
+    let account = account::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(KIND_PERSON.into()),
         email: Set(Some(email)),
@@ -93,7 +110,10 @@ pub async fn create_person(
     .map_err(|error| match ApiError::from(error) {
         ApiError::Conflict { .. } => email_taken(),
         other => other,
-    })
+    })?;
+    let after = AccountResponse::from(account.clone());
+    audit::record(db, context, "user", account.id, "create", None::<&()>, Some(&after)).await?;
+    Ok(account)
 }
 
 pub fn email_taken() -> ApiError {

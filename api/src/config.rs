@@ -363,15 +363,33 @@ impl Settings {
         .and_then(Self::refuse_unsafe_production)
     }
 
-    /// Production must not run with the development signing key.
+    /// Production, or any address reachable from another machine, must not run with the
+    /// development signing key: anyone could forge a director's token with it.
     fn refuse_unsafe_production(self) -> Result<Self, ConfigError> {
-        if self.environment == Environment::Production && self.auth.uses_development_key() {
+        self.check_signing_keys()?;
+        Ok(self)
+    }
+
+    /// Refuses the development key (or no key) when `APP_ENV=production` or when `bind_addr` is
+    /// not a loopback address. `Application::build` checks it again for settings built in code.
+    pub fn check_signing_keys(&self) -> Result<(), ConfigError> {
+        let exposed = !self.bind_addr.ip().is_loopback();
+        let production = self.environment == Environment::Production;
+        if (production || exposed) && (self.auth.jwt_keys.is_empty() || self.auth.uses_development_key()) {
+            let why = if production {
+                "APP_ENV=production".to_owned()
+            } else {
+                format!("BIND_ADDR {} is not a loopback address", self.bind_addr)
+            };
             return Err(ConfigError {
                 variable: "JWT_KEYS",
-                message: "production mode refuses the development key: set JWT_KEYS to keys of your own".into(),
+                message: format!(
+                    "{why}: refusing to sign tokens with the public development key; set JWT_KEYS to a key of \
+                     your own, e.g. JWT_KEYS=\"k1:$(head -c 48 /dev/urandom | base64 | tr -d '\\n')\""
+                ),
             });
         }
-        Ok(self)
+        Ok(())
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -505,6 +523,21 @@ mod tests {
         assert!(main.guards.metrics_addr.is_none());
         assert!(settings(&[("METRICS_TOKEN", "short")]).is_err());
         assert!(settings(&[]).expect("defaults").guards.metrics_addr.is_none());
+    }
+
+    #[test]
+    fn a_non_loopback_address_refuses_the_development_key() {
+        for address in ["0.0.0.0:8080", "192.168.1.10:8080", "[::]:8080"] {
+            let error = settings(&[("BIND_ADDR", address)]).expect_err("must be refused");
+            assert_eq!(error.variable, "JWT_KEYS");
+            assert!(error.to_string().contains("head -c 48 /dev/urandom"), "{error}");
+        }
+        let key = "k1:0123456789abcdef0123456789abcdef0123";
+        assert!(settings(&[("BIND_ADDR", "0.0.0.0:8080"), ("JWT_KEYS", key)]).is_ok());
+        let development = format!("k1:{DEVELOPMENT_JWT_KEY}");
+        assert!(settings(&[("BIND_ADDR", "0.0.0.0:8080"), ("JWT_KEYS", &development)]).is_err());
+        assert!(settings(&[("BIND_ADDR", "127.0.0.1:8080")]).is_ok());
+        assert!(settings(&[("BIND_ADDR", "[::1]:8080")]).is_ok());
     }
 
     #[test]

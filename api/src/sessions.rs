@@ -89,6 +89,19 @@ pub async fn revoke_family(db: &impl ConnectionTrait, family: Uuid) -> Result<()
     Ok(())
 }
 
+/// Ends a session (sign-out): revokes its family, queued behind any refresh of it in flight.
+pub async fn end_session(db: &sea_orm::DatabaseConnection, family: Uuid) -> Result<(), ApiError> {
+    let txn = crate::db::begin_write(db).await?;
+    crate::db::serialize_on(&txn, &family_lock(family)).await?;
+    revoke_family(&txn, family).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn family_lock(family: Uuid) -> String {
+    format!("refresh-family:{family}")
+}
+
 /// Marks every live token of an account revoked (deactivation, password change or reset).
 pub async fn revoke_account(db: &impl ConnectionTrait, account: Uuid) -> Result<(), ApiError> {
     refresh_token::Entity::update_many()
@@ -100,38 +113,52 @@ pub async fn revoke_account(db: &impl ConnectionTrait, account: Uuid) -> Result<
     Ok(())
 }
 
-/// Consumes a refresh token and returns its account and family. A token already used revokes its
-/// family and is refused; so is an expired or revoked one.
-pub async fn consume(db: &impl ConnectionTrait, presented: &str) -> Result<(account::Model, Uuid), ApiError> {
+/// Exchanges a refresh token for a new pair of the same family. The claim of the token, the check
+/// that its family is still live and the issue of the next token are one write transaction, so
+/// that a concurrent reuse cannot slip between them: a reuse revokes the whole family, including
+/// a token a racing winner was just given (it was committed before the reuse's revocation, or the
+/// winner sees the revocation and issues nothing).
+pub async fn refresh(state: &AppState, presented: &str) -> Result<TokenPair, ApiError> {
     let hash = secrets::hash_secret(presented);
+    let txn = crate::db::begin_write(&state.db).await?;
     let token = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash))
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or_else(invalid_refresh_token)?;
-    if token.used_at.is_some() || token.revoked_at.is_some() {
-        revoke_family(db, token.family_id).await?;
-        tracing::warn!(family = %token.family_id, "refresh token reused: family revoked");
+    if token.expires_at <= Utc::now() && token.used_at.is_none() && token.revoked_at.is_none() {
         return Err(invalid_refresh_token());
     }
-    if token.expires_at <= Utc::now() {
-        return Err(invalid_refresh_token());
-    }
-    // Conditional on `used_at IS NULL`: of two concurrent uses, only one can win.
-    let marked = refresh_token::Entity::update_many()
+    // One refresh or revocation of a family at a time, so that none reads a family state another
+    // is about to change (a reuse's revocation must see every token issued before it).
+    crate::db::serialize_on(&txn, &family_lock(token.family_id)).await?;
+    // Conditional: of two concurrent uses only one can win; on PostgreSQL the loser waits here on
+    // the winner's row lock until the winner has committed its new token.
+    let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Utc::now().into())
         .filter(refresh_token::Column::Id.eq(token.id))
         .filter(refresh_token::Column::UsedAt.is_null())
-        .exec(db)
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
         .await?;
-    if marked.rows_affected == 0 {
-        revoke_family(db, token.family_id).await?;
+    let family_revoked = refresh_token::Entity::find()
+        .filter(refresh_token::Column::FamilyId.eq(token.family_id))
+        .filter(refresh_token::Column::RevokedAt.is_not_null())
+        .one(&txn)
+        .await?
+        .is_some();
+    if claimed.rows_affected == 0 || family_revoked {
+        // Someone holds a copy: end the whole session, and keep that though the request fails.
+        revoke_family(&txn, token.family_id).await?;
+        txn.commit().await?;
+        tracing::warn!(family = %token.family_id, "refresh token reused: family revoked");
         return Err(invalid_refresh_token());
     }
-    let account = account::Entity::find_by_id(token.account_id)
-        .one(db)
-        .await?
-        .filter(|account| account.is_active)
-        .ok_or_else(invalid_refresh_token)?;
-    Ok((account, token.family_id))
+    let account = account::Entity::find_by_id(token.account_id).one(&txn).await?.ok_or_else(invalid_refresh_token)?;
+    if !crate::accounts::may_sign_in(&txn, &account).await? {
+        return Err(invalid_refresh_token());
+    }
+    let pair = issue_pair(&txn, state, &account, token.family_id).await?;
+    txn.commit().await?;
+    Ok(pair)
 }

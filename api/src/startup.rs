@@ -44,6 +44,7 @@ impl Application {
     /// Connects to the database, applies migrations, binds `settings.bind_addr` (port 0 picks a
     /// free port) and assembles the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.check_signing_keys()?;
         let db = db::connect(&settings).await.map_err(|error| {
             anyhow::anyhow!("cannot open the database {}: {error}", crate::config::redact_url(&settings.database_url))
         })?;
@@ -299,7 +300,17 @@ async fn unknown_route(req: actix_web::HttpRequest, routes: web::Data<KnownRoute
 
 #[cfg(test)]
 mod tests {
-    use super::KnownRoutes;
+    use super::{Application, KnownRoutes};
+    use crate::config::Settings;
+
+    #[tokio::test]
+    async fn a_non_loopback_bind_with_the_development_key_does_not_start() {
+        let mut settings = Settings::development_defaults();
+        settings.database_url = "sqlite::memory:".into();
+        settings.bind_addr = "0.0.0.0:0".parse().expect("an address");
+        let error = Application::build(settings).await.err().expect("must be refused");
+        assert!(error.to_string().contains("JWT_KEYS"), "{error}");
+    }
     use serde_json::json;
 
     #[test]

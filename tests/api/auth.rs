@@ -291,6 +291,8 @@ async fn forged_tampered_and_expired_tokens_are_all_401() {
             ("alg none", format!("{none_header}.{}.", parts[1])),
             ("another key", forge(&header, &claims, b"another-key-another-key-another-key!!")),
             ("expired", with("exp", json!(now - 3600))),
+            ("expires in the year 9999", with("exp", json!(253_402_300_799i64))),
+            ("lives longer than the configured lifetime", with("exp", json!(now + 24 * 3600))),
             ("not yet valid", with("nbf", json!(now + 3600))),
             ("wrong audience", with("aud", json!("someone-else"))),
             ("wrong issuer", with("iss", json!("evil"))),
@@ -364,5 +366,78 @@ async fn tokens_are_judged_with_the_configured_clock_leeway() {
         // 2 minutes ahead, or expired 2 minutes ago: refused.
         assert_eq!(me(&app, &token(120, 600)).await.0, 401);
         assert_eq!(me(&app, &token(-720, 600)).await.0, 401);
+    }
+}
+
+#[tokio::test]
+async fn two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_working() {
+    for app in spawn_apps().await {
+        for trial in 0..20 {
+            let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+            let presented = pair["refresh_token"].as_str().unwrap();
+            let (first, second) = tokio::join!(refresh(&app, presented), refresh(&app, presented));
+            let statuses = [first.0, second.0];
+            assert!(statuses.contains(&401), "{} trial {trial}: a reuse must be refused: {statuses:?}", app.backend);
+            let obtained: Vec<String> = [first, second]
+                .into_iter()
+                .filter(|(status, _)| *status == 200)
+                .map(|(_, body)| body["refresh_token"].as_str().unwrap().to_owned())
+                .collect();
+            for token in obtained.iter().map(String::as_str).chain([presented]) {
+                let (status, body) = refresh(&app, token).await;
+                assert_eq!(
+                    status, 401,
+                    "{} trial {trial}: a token of a revoked family still works: {body}",
+                    app.backend
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_archived_partners_machine_accounts_can_neither_get_nor_use_tokens() {
+    for app in spawn_apps().await {
+        let partner = app.create_partner("Ségou jumelée", "ML").await;
+        let (client_id, secret) = app.create_machine(&partner).await;
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id.as_str()),
+            ("client_secret", secret.as_str()),
+        ];
+        let (status, _, token) =
+            read(app.client.post(app.url("/api/v1/auth/token")).form(&form).send().await.unwrap()).await;
+        assert_eq!(status, 200, "{token}");
+        let token = token["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(me(&app, &token).await.0, 200);
+        let path = format!("/api/v1/partners/{partner}");
+        let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(app.delete(&path, Some(&etag)).await.status().as_u16(), 204);
+        assert_eq!(me(&app, &token).await.0, 401, "{}: the token of an archived partner", app.backend);
+        expect_problem(
+            app.client.post(app.url("/api/v1/auth/token")).form(&form).send().await.unwrap(),
+            401,
+            "client credentials of an archived partner",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_equal_to_the_current_one_is_422_naming_the_field() {
+    for app in spawn_apps().await {
+        let email = format!("same-{}@djcd.test", uuid::Uuid::new_v4().simple());
+        app.create_user(&email, "agent", Some("twinning")).await;
+        let token = app.login(&email, STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+        let response = app
+            .request_as(Some(&token), Method::PUT, "/api/v1/auth/password")
+            .json(&json!({"current_password": STAFF_PASSWORD, "new_password": STAFF_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(response, 422, "the same password").await;
+        assert_eq!(problem["errors"][0]["field"], "new_password", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], "same_as_current", "{problem}");
+        assert_eq!(me(&app, &token).await.0, 200, "nothing changed: the session goes on");
     }
 }

@@ -133,3 +133,50 @@ async fn the_audit_trail_lists_every_change_for_the_director_and_division_heads_
         expect_problem(response, 403, "agents do not read the audit trail").await;
     }
 }
+
+#[tokio::test]
+async fn a_deactivated_caller_resending_an_idempotent_request_gets_401_and_no_stored_secret() {
+    for app in spawn_apps().await {
+        let email = format!("director-{}@djcd.test", uuid::Uuid::new_v4().simple());
+        let director = app.create_user(&email, "director", None).await;
+        let token = app.login(&email, tests::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+        let partner = app.seeded_partner("Dakar").await;
+        let send = || {
+            app.request_as(Some(&token), Method::POST, "/api/v1/machine-accounts")
+                .header("idempotency-key", "machine-for-dakar")
+                .json(&json!({"partner_id": partner, "name": "Système de Dakar"}))
+                .send()
+        };
+        let (status, _, created) = read(send().await.unwrap()).await;
+        assert_eq!(status, 201, "{created}");
+        let path = format!("/api/v1/users/{director}");
+        let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(app.delete(&path, Some(&etag)).await.status().as_u16(), 204);
+        let response = send().await.unwrap();
+        assert!(response.headers().get("idempotent-replayed").is_none(), "{}: replayed", app.backend);
+        let problem = expect_problem(response, 401, "a deactivated caller's replay").await;
+        assert!(problem.get("client_secret").is_none() && !problem.to_string().contains("client_secret"));
+    }
+}
+
+#[tokio::test]
+async fn a_lower_case_bearer_scheme_gets_the_same_idempotent_replay() {
+    for app in spawn_apps().await {
+        let partner = app.seeded_partner("Dakar").await;
+        let send = || {
+            app.client
+                .post(app.url("/api/v1/machine-accounts"))
+                .header("authorization", format!("bearer {}", app.token))
+                .header("idempotency-key", "lower-case-bearer")
+                .json(&json!({"partner_id": partner, "name": "Système en minuscules"}))
+                .send()
+        };
+        let (status, _, first) = read(send().await.unwrap()).await;
+        assert_eq!(status, 201, "{first}");
+        let again = send().await.unwrap();
+        assert_eq!(again.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
+        let (status, _, second) = read(again).await;
+        assert_eq!((status, &second), (201, &first), "{}", app.backend);
+        assert_eq!(app.count_rows("account", "kind = 'machine'").await, 1, "{}: created twice", app.backend);
+    }
+}

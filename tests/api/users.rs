@@ -177,3 +177,170 @@ async fn nobody_resets_demotes_or_deactivates_their_own_account_through_the_user
         assert_eq!(problem["errors"][0]["field"], "role");
     }
 }
+
+/// The ETag of `path`, read as the director.
+async fn etag_of(app: &tests::TestApp, path: &str) -> String {
+    app.get(path).await.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn two_directors_demoting_or_deactivating_each_other_at_once_leave_one_active_director() {
+    for app in spawn_apps().await {
+        let (_, _, me) = read(app.get("/api/v1/auth/me").await).await;
+        let (mut survivor_id, mut survivor_token) = (me["id"].as_str().unwrap().to_owned(), app.token.clone());
+        for round in 0..6 {
+            let email = format!("director-{round}-{}@djcd.test", uuid::Uuid::new_v4().simple());
+            let body =
+                json!({"email": email, "full_name": "Directeur", "role": "director", "password": STAFF_PASSWORD});
+            let created = app.request_as(Some(&survivor_token), Method::POST, "/api/v1/users").json(&body).send();
+            let (status, _, created) = read(created.await.unwrap()).await;
+            assert_eq!(status, 201, "{created}");
+            let other_id = created["account"]["id"].as_str().unwrap().to_owned();
+            let other_token = app.login(&email, STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+            let (path_of_other, path_of_survivor) =
+                (format!("/api/v1/users/{other_id}"), format!("/api/v1/users/{survivor_id}"));
+            let etag = |path: String| {
+                let request = app.request_as(Some(&survivor_token), Method::GET, &path).send();
+                async move { request.await.unwrap().headers()["etag"].to_str().unwrap().to_owned() }
+            };
+            let (etag_other, etag_survivor) = (etag(path_of_other.clone()).await, etag(path_of_survivor.clone()).await);
+            let change = |token: &str, path: &str, etag: &str| {
+                let request = if round % 2 == 0 {
+                    app.request_as(Some(token), Method::PATCH, path)
+                        .json(&json!({"role": "agent", "division": "twinning"}))
+                } else {
+                    app.request_as(Some(token), Method::DELETE, path)
+                };
+                request.header("if-match", etag).send()
+            };
+            let (by_survivor, by_other) = tokio::join!(
+                change(&survivor_token, &path_of_other, &etag_other),
+                change(&other_token, &path_of_survivor, &etag_survivor)
+            );
+            let (by_survivor, by_other) = (by_survivor.unwrap().status().as_u16(), by_other.unwrap().status().as_u16());
+            let active = app.count_rows("account", "role = 'director' AND is_active = true").await;
+            assert!(active >= 1, "{} round {round}: no active director left ({by_survivor}, {by_other})", app.backend);
+            let refused = [by_survivor, by_other].iter().filter(|status| matches!(status, 401 | 409)).count();
+            assert_eq!(refused, 1, "{} round {round}: exactly one refusal ({by_survivor}, {by_other})", app.backend);
+            if by_other < 300 {
+                (survivor_id, survivor_token) = (other_id, other_token);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn of_two_concurrent_secret_rotations_one_wins_and_the_other_is_409_issuing_nothing() {
+    for app in spawn_apps().await {
+        let (client_id, _) = app.create_machine(&app.seeded_partner("Dakar").await).await;
+        let (_, _, list) = read(app.get("/api/v1/machine-accounts").await).await;
+        let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/machine-accounts/{id}/secret");
+        let works = |secret: String| {
+            let form = [
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_id", client_id.clone()),
+                ("client_secret", secret),
+            ];
+            let request = app.client.post(app.url("/api/v1/auth/token")).form(&form).send();
+            async move { request.await.unwrap().status().as_u16() == 200 }
+        };
+        let mut raced = 0;
+        for round in 0..10 {
+            let (first, second) =
+                tokio::join!(app.request(Method::POST, &path).send(), app.request(Method::POST, &path).send());
+            let mut answers = Vec::new();
+            for response in [first.unwrap(), second.unwrap()] {
+                let version: i64 = response
+                    .headers()
+                    .get("etag")
+                    .map_or(0, |etag| etag.to_str().unwrap().trim_matches('"').parse().unwrap());
+                let (status, _, body) = read(response).await;
+                answers.push((status, version, body));
+            }
+            let statuses: Vec<u16> = answers.iter().map(|(status, _, _)| *status).collect();
+            match statuses.as_slice() {
+                [200, 409] | [409, 200] => {
+                    raced += 1;
+                    let (_, _, refused) = answers.iter().find(|(status, _, _)| *status == 409).unwrap();
+                    assert_eq!(refused["code"], "concurrent_change", "{refused}");
+                    assert!(refused.get("client_secret").is_none());
+                    let (_, _, won) = answers.iter().find(|(status, _, _)| *status == 200).unwrap();
+                    assert!(works(won["client_secret"].as_str().unwrap().to_owned()).await, "round {round}");
+                }
+                [200, 200] => {
+                    // One after the other: the later one (higher version) is in force.
+                    answers.sort_by_key(|(_, version, _)| *version);
+                    assert!(answers[0].1 < answers[1].1, "two answers of one version: {statuses:?}");
+                    assert!(works(answers[1].2["client_secret"].as_str().unwrap().to_owned()).await);
+                    assert!(!works(answers[0].2["client_secret"].as_str().unwrap().to_owned()).await);
+                }
+                other => panic!("{} round {round}: unexpected statuses {other:?}", app.backend),
+            }
+        }
+        assert!(raced > 0, "{}: in 10 rounds of simultaneous rotations, none was detected as racing", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn changes_to_people_machine_accounts_and_domains_are_audited_without_secrets() {
+    for app in spawn_apps().await {
+        let email = format!("audited-{}@djcd.test", uuid::Uuid::new_v4().simple());
+        let user = app.create_user(&email, "agent", Some("twinning")).await;
+        let token = app.login(&email, STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+        let new_password = "Tombouctou-Chemnitz-1968!";
+        let response = app
+            .request_as(Some(&token), Method::PUT, "/api/v1/auth/password")
+            .json(&json!({"current_password": STAFF_PASSWORD, "new_password": new_password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let path = format!("/api/v1/users/{user}");
+        let change = json!({"full_name": "Agent audité"});
+        assert_eq!(app.patch_json(&path, Some(&etag_of(&app, &path).await), &change).await.status().as_u16(), 200);
+        let (status, _, reset) = read(app.post_json(&format!("{path}/password-reset"), &json!({})).await).await;
+        assert_eq!(status, 200, "{reset}");
+        assert_eq!(app.delete(&path, Some(&etag_of(&app, &path).await)).await.status().as_u16(), 204);
+
+        let (_, first_secret) = app.create_machine(&app.seeded_partner("Dakar").await).await;
+        let (_, _, list) = read(app.get("/api/v1/machine-accounts").await).await;
+        let machine = format!("/api/v1/machine-accounts/{}", list["items"][0]["id"].as_str().unwrap());
+        let (status, _, rotated) = read(app.post_json(&format!("{machine}/secret"), &json!({})).await).await;
+        assert_eq!(status, 200, "{rotated}");
+        assert_eq!(app.delete(&machine, Some(&etag_of(&app, &machine).await)).await.status().as_u16(), 204);
+
+        let domain = json!({"code": "audited_domain", "label_fr": "Audité", "label_en": "Audited"});
+        assert_eq!(app.post_json("/api/v1/domains", &domain).await.status().as_u16(), 201);
+        let path = "/api/v1/domains/audited_domain";
+        let change = json!({"label_en": "Audited, twice"});
+        assert_eq!(app.patch_json(path, Some(&etag_of(&app, path).await), &change).await.status().as_u16(), 200);
+        assert_eq!(app.delete(path, Some(&etag_of(&app, path).await)).await.status().as_u16(), 204);
+
+        let secrets = [
+            STAFF_PASSWORD,
+            new_password,
+            reset["temporary_password"].as_str().unwrap(),
+            first_secret.as_str(),
+            rotated["client_secret"].as_str().unwrap(),
+        ];
+        for (entity_type, expected) in [
+            ("user", &["create", "password_change", "update", "password_reset", "deactivate"][..]),
+            ("machine_account", &["create", "rotate_secret", "deactivate"][..]),
+            ("domain", &["create", "update", "archive"][..]),
+        ] {
+            let (status, _, page) =
+                read(app.get(&format!("/api/v1/audit-events?entity_type={entity_type}&limit=200")).await).await;
+            assert_eq!(status, 200, "{page}");
+            let text = page.to_string();
+            let actions: Vec<&str> =
+                page["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+            for action in expected {
+                assert!(actions.contains(action), "{} {entity_type}: no {action} in {actions:?}", app.backend);
+            }
+            for needle in ["password_hash", "secret_hash", "client_secret", "token_version"].iter().chain(&secrets) {
+                assert!(!text.contains(needle), "{} {entity_type}: the audit shows {needle}", app.backend);
+            }
+        }
+    }
+}

@@ -28,7 +28,7 @@ pub async fn ensure_director(db: &DatabaseConnection, settings: &AuthSettings) -
         role: Role::Director,
         division: None,
     };
-    accounts::create_person(db, new, &password)
+    accounts::create_person(db, &crate::records::audit::ChangeContext::system(), new, &password)
         .await
         .map_err(|error| anyhow::anyhow!("cannot create the first director: {error}"))?;
     if generated {

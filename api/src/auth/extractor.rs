@@ -27,6 +27,16 @@ pub struct CurrentUser {
     pub session: Option<Uuid>,
 }
 
+/// The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive
+/// (RFC 9110 §11.1). Every layer that reads the header (this extractor, idempotency…) calls this
+/// one function, so that they all agree on who the caller is.
+pub fn bearer_token(headers: &header::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 fn unauthorized() -> ApiError {
     ApiError::Unauthorized(Text::fixed(
         "Jeton d'accès absent, expiré ou invalide.",
@@ -44,18 +54,16 @@ impl FromRequest for CurrentUser {
             return Box::pin(async move { Ok(user) });
         }
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-            .map(|token| token.trim().to_owned());
+        let token = bearer_token(req.headers()).map(str::to_owned);
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
             let claims = token.as_deref().and_then(|token| state.keys.verify(token)).ok_or_else(unauthorized)?;
             let account = account::Entity::find_by_id(claims.sub).one(&state.db).await?.ok_or_else(unauthorized)?;
-            if !account.is_active || account.token_version != claims.tv || account.role != claims.role.as_str() {
+            if account.token_version != claims.tv
+                || account.role != claims.role.as_str()
+                || !crate::accounts::may_sign_in(&state.db, &account).await?
+            {
                 return Err(unauthorized());
             }
             let user = CurrentUser {
@@ -101,5 +109,26 @@ impl<A: ActionMarker + 'static> FromRequest for Authorized<A> {
             }
             Ok(Authorized { user, _action: PhantomData })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+    use actix_web::http::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case_and_nothing_else_is() {
+        let token = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+            bearer_token(&headers).map(str::to_owned)
+        };
+        for value in ["Bearer abc", "bearer abc", "BEARER  abc ", "bEaReR abc"] {
+            assert_eq!(token(value).as_deref(), Some("abc"), "{value}");
+        }
+        for value in ["Basic abc", "Bearer", "Bearer ", "Bearerabc", "abc"] {
+            assert_eq!(token(value), None, "{value}");
+        }
     }
 }

@@ -99,7 +99,9 @@ impl TokenKeys {
     }
 
     /// Verifies signature, algorithm, `kid`, `iss`, `aud`, `exp`, `nbf` and the presence of every
-    /// claim; `None` for any token that fails one of them. `iat` in the future is refused too.
+    /// claim; `None` for any token that fails one of them. `iat` in the future is refused too, and
+    /// so is a lifetime longer than the configured one: a token forged or leaked with a far `exp`
+    /// must not live for years.
     pub fn verify(&self, token: &str) -> Option<Claims> {
         let header = decode_header(token).ok()?;
         if header.alg != Algorithm::HS256 {
@@ -108,7 +110,12 @@ impl TokenKeys {
         let key = self.verifying.get(header.kid.as_deref()?)?;
         let claims = decode::<Claims>(token, key, &self.validation).ok()?.claims;
         let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
-        (claims.iat <= Utc::now().timestamp() + leeway).then_some(claims)
+        let now = Utc::now().timestamp();
+        let longest = self.access_ttl_secs.saturating_add(leeway);
+        let plausible = claims.iat <= now.saturating_add(leeway)
+            && claims.exp.saturating_sub(claims.iat) <= longest
+            && claims.exp <= now.saturating_add(longest);
+        plausible.then_some(claims)
     }
 }
 
@@ -136,6 +143,34 @@ mod tests {
             (claims.sub, claims.role, claims.division, claims.tv),
             (id, Role::Agent, Some(Division::Twinning), 3)
         );
+    }
+
+    #[test]
+    fn a_token_living_longer_than_the_configured_lifetime_is_refused() {
+        let keys = keys(&[("a", "0123456789abcdef0123456789abcdef")]);
+        let now = Utc::now().timestamp();
+        let forge = |iat: i64, exp: i64| {
+            let claims = Claims {
+                iss: "djcd-api".into(),
+                aud: "djcd".into(),
+                sub: Uuid::now_v7(),
+                exp,
+                nbf: iat,
+                iat,
+                jti: Uuid::now_v7(),
+                role: Role::Director,
+                division: None,
+                partner_id: None,
+                tv: 1,
+                sid: None,
+            };
+            let mut header = Header::new(Algorithm::HS256);
+            header.kid = Some("a".into());
+            encode(&header, &claims, &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef")).unwrap()
+        };
+        assert!(keys.verify(&forge(now, now + 900)).is_some());
+        assert!(keys.verify(&forge(now, 253_402_300_799)).is_none(), "year 9999");
+        assert!(keys.verify(&forge(now - 3600, now + 900)).is_none(), "exp - iat longer than the TTL");
     }
 
     #[test]

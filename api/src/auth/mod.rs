@@ -8,5 +8,5 @@ pub mod roles;
 pub mod secrets;
 pub mod throttle;
 
-pub use extractor::{Authorized, CurrentUser};
+pub use extractor::{Authorized, CurrentUser, bearer_token};
 pub use roles::{Division, Role};

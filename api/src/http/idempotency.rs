@@ -2,14 +2,14 @@
 //! first response instead of acting twice; the same key with another body is a 422; a retry while
 //! the first request is still being served is a 409 (`Retry-After: 1`).
 //!
-//! Keys belong to the caller's account (from the bearer token) and are kept 24 hours. A key whose
+//! Keys belong to the caller's account, authenticated before any replay, and are kept 24 hours. A key whose
 //! first request never finished (the server died) can be taken over after 60 seconds. Only
 //! outcomes that a retry would reproduce are stored (2xx, and 400/413/415/422); the others
 //! (401, 403, 404, 409, 412, 429, 5xx…) depend on the moment, so the key is released for a retry.
 use actix_web::{
-    Error, HttpResponse, ResponseError,
+    Error, FromRequest, HttpResponse, ResponseError,
     body::{BoxBody, MessageBody, to_bytes},
-    dev::{ServiceRequest, ServiceResponse},
+    dev::{Payload, ServiceRequest, ServiceResponse},
     http::{Method, StatusCode, header},
     middleware::Next,
     web,
@@ -19,7 +19,7 @@ use entity::idempotency_key;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr};
 use sha2::{Digest, Sha256};
 
-use crate::{error::ApiError, i18n::Text, state::AppState};
+use crate::{auth::CurrentUser, error::ApiError, i18n::Text, state::AppState};
 
 pub const HEADER: &str = "idempotency-key";
 const KEEP_FOR: chrono::Duration = chrono::Duration::hours(24);
@@ -42,17 +42,17 @@ pub async fn idempotency(
         Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => key,
         _ => return Ok(refuse(req, invalid_key())),
     };
-    // Keys belong to an account; without a valid token the request is refused further in anyway.
-    let scope = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .and_then(|token| state.keys.verify(token.trim()))
-        .map(|claims| claims.sub.to_string());
-    let Some(scope) = scope else {
+    // Keys belong to an account. The caller is authenticated in full (active account, current
+    // token version and role) before anything is replayed: a stored answer, which may hold a
+    // secret, goes only to a caller who could make the request now. A caller who cannot is
+    // refused further in, by the route's own extractor.
+    if crate::auth::bearer_token(req.headers()).is_none() {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    }
+    let Ok(caller) = CurrentUser::from_request(req.request(), &mut Payload::None).await else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
+    let scope = caller.id.to_string();
     let body = match req.extract::<web::Bytes>().await {
         Ok(body) => body,
         Err(_) => return Ok(refuse(req, ApiError::PayloadTooLarge { limit: state.settings.body_limit_bytes })),

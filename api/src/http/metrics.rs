@@ -74,13 +74,7 @@ impl Metrics {
 
     fn authorized(&self, req: &HttpRequest) -> bool {
         let Some(token) = &self.token else { return true };
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map_or("", |(_, token)| token.trim());
+        let given = crate::auth::bearer_token(req.headers()).unwrap_or_default();
         // Hashes of equal length, compared in constant time.
         same_hash(&hash_secret(given), &hash_secret(token))
     }

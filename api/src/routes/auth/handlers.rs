@@ -16,8 +16,13 @@ use crate::{
         secrets,
     },
     error::ApiError,
-    http::extract::{ApiJson, parse_json},
+    http::{
+        extract::{ApiJson, parse_json},
+        middleware::RequestId,
+    },
     i18n::Text,
+    records::audit::ChangeContext,
+    routes::users::handlers::save_account,
     sessions::{self, TokenPair},
     state::AppState,
     validate::Rules,
@@ -96,9 +101,7 @@ pub async fn refresh_session(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    // Not in one transaction with the issue: a detected reuse must stay revoked though we refuse.
-    let (account, family) = sessions::consume(&state.db, &body.into_inner()?.refresh_token).await?;
-    let pair = sessions::issue_pair(&state.db, &state, &account, family).await?;
+    let pair = sessions::refresh(&state, &body.into_inner()?.refresh_token).await?;
     Ok(HttpResponse::Ok().json(pair))
 }
 
@@ -113,7 +116,7 @@ pub async fn refresh_session(
 #[post("/logout")]
 pub async fn logout(caller: Authorized<ReadOwnAccount>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if let Some(family) = caller.session {
-        sessions::revoke_family(&state.db, family).await?;
+        sessions::end_session(&state.db, family).await?;
     }
     Ok(HttpResponse::NoContent().finish())
 }
@@ -146,6 +149,7 @@ pub async fn get_me(caller: Authorized<ReadOwnAccount>, state: web::Data<AppStat
 #[put("/password")]
 pub async fn change_password(
     caller: Authorized<ChangeOwnPassword>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -154,22 +158,30 @@ pub async fn change_password(
     let Some(stored) = account.password_hash.clone() else {
         return Err(ApiError::Forbidden);
     };
-    let current = body.current_password;
+    let current = body.current_password.clone();
     if !web::block(move || password::verify(&current, &stored)).await.map_err(|e| anyhow::anyhow!(e))? {
         return Err(ApiError::Unauthorized(Text::fixed("Mot de passe actuel incorrect.", "Wrong current password.")));
     }
     let mut rules = Rules::default();
     password::check_new(&mut rules, "new_password", &body.new_password);
+    if body.new_password == body.current_password {
+        rules.fail(
+            "new_password",
+            "same_as_current",
+            Text::fixed(
+                "Le nouveau mot de passe doit différer de l'actuel.",
+                "The new password must differ from the current one.",
+            ),
+        );
+    }
     rules.finish()?;
     let new_password = body.new_password;
     let new_hash = web::block(move || password::hash(&new_password)).await.map_err(|e| anyhow::anyhow!(e))??;
     let txn = crate::db::begin_write(&state.db).await?;
-    sessions::revoke_account(&txn, account.id).await?;
     let mut change: account::ActiveModel = account.clone().into();
     change.password_hash = Set(Some(new_hash));
-    change.token_version = Set(account.token_version + 1);
-    change.updated_at = Set(Utc::now());
-    let account = change.update(&txn).await?;
+    let context = ChangeContext::new(&caller, &request_id);
+    let account = save_account(&txn, &context, "password_change", &account, change, true).await?;
     let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(pair))
@@ -225,8 +237,11 @@ pub async fn issue_client_token(
         .filter(account::Column::ClientId.eq(request.client_id))
         .filter(account::Column::Kind.eq(KIND_MACHINE))
         .one(&state.db)
-        .await?
-        .filter(|account| account.is_active);
+        .await?;
+    let account = match account {
+        Some(account) if crate::accounts::may_sign_in(&state.db, &account).await? => Some(account),
+        _ => None,
+    };
     let presented = secrets::hash_secret(&request.client_secret);
     let account = match account {
         Some(account)

@@ -14,11 +14,18 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
+        middleware::RequestId,
     },
     i18n::Text,
-    records::versioning::lock,
+    records::{
+        audit::{self, ChangeContext},
+        versioning::lock,
+    },
     state::AppState,
 };
+
+/// The audit trail's name for domains.
+const ENTITY: &str = "domain";
 
 /// List the domains of cooperation
 ///
@@ -76,7 +83,8 @@ pub async fn get_domain(
 )]
 #[post("")]
 pub async fn create_domain(
-    _caller: Authorized<WriteDomains>,
+    caller: Authorized<WriteDomains>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     body: ApiJson<CreateDomain>,
 ) -> Result<HttpResponse, ApiError> {
@@ -116,6 +124,9 @@ pub async fn create_domain(
         ApiError::Conflict { .. } => already_exists(&body.code),
         other => other,
     })?;
+    let after = DomainResponse::from(domain.clone());
+    let context = ChangeContext::new(&caller, &request_id);
+    audit::record(&txn, &context, ENTITY, &domain.code, "create", None::<&()>, Some(&after)).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/domains/{}", domain.code)))
@@ -136,7 +147,8 @@ pub async fn create_domain(
 )]
 #[patch("/{code}")]
 pub async fn update_domain(
-    _caller: Authorized<WriteDomains>,
+    caller: Authorized<WriteDomains>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     code: web::Path<String>,
     if_match: IfMatch,
@@ -159,6 +171,9 @@ pub async fn update_domain(
         change.position = Set(position);
     }
     let updated = save_versioned(&txn, &current.code, change, current.version).await?;
+    let (before, after) = (DomainResponse::from(current.clone()), DomainResponse::from(updated.clone()));
+    let context = ChangeContext::new(&caller, &request_id);
+    audit::record(&txn, &context, ENTITY, &updated.code, "update", Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(DomainResponse::from(updated)))
 }
@@ -178,7 +193,8 @@ pub async fn update_domain(
 )]
 #[delete("/{code}")]
 pub async fn delete_domain(
-    _caller: Authorized<WriteDomains>,
+    caller: Authorized<WriteDomains>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     code: web::Path<String>,
     if_match: IfMatch,
@@ -200,7 +216,10 @@ pub async fn delete_domain(
     if current.archived_at.is_none() {
         let mut change: domain_tag::ActiveModel = current.clone().into();
         change.archived_at = Set(Some(Utc::now()));
-        save_versioned(&txn, &current.code, change, current.version).await?;
+        let archived = save_versioned(&txn, &current.code, change, current.version).await?;
+        let (before, after) = (DomainResponse::from(current.clone()), DomainResponse::from(archived));
+        let context = ChangeContext::new(&caller, &request_id);
+        audit::record(&txn, &context, ENTITY, &current.code, "archive", Some(&before), Some(&after)).await?;
     }
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())

@@ -9,16 +9,20 @@ use uuid::Uuid;
 
 use super::dto::{AccountList, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
 use crate::{
-    accounts::{self, KIND_PERSON, NewPerson},
+    accounts::{self, KIND_MACHINE, KIND_PERSON, NewPerson},
     auth::{Authorized, Role, password, policy::ManageUsers, secrets},
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
+        middleware::RequestId,
         pagination::{decode_cursor, page_limit, split_page},
     },
     i18n::Text,
-    records::versioning::lock,
+    records::{
+        audit::{self, ChangeContext},
+        versioning::lock,
+    },
     routes::auth::dto::AccountResponse,
     sessions,
     state::AppState,
@@ -55,10 +59,18 @@ pub async fn find_account(db: &impl ConnectionTrait, kind: &str, id: Uuid) -> Re
     account::Entity::find_by_id(id).filter(account::Column::Kind.eq(kind)).one(db).await?.ok_or(ApiError::NotFound)
 }
 
+/// The audit trail's name for accounts of `kind`.
+pub fn audit_entity(kind: &str) -> &'static str {
+    if kind == KIND_MACHINE { "machine_account" } else { "user" }
+}
+
 /// Saves `change` only if the account is still at `read_version`; bumps the version, and the token
-/// version when `void_tokens`, ending the account's sessions.
+/// version when `void_tokens`, ending the account's sessions; and records `action` in the audit
+/// trail, as the API shows the account (no password or secret hash).
 pub async fn save_account(
     db: &impl ConnectionTrait,
+    context: &ChangeContext,
+    action: &str,
     current: &account::Model,
     mut change: account::ActiveModel,
     void_tokens: bool,
@@ -79,6 +91,9 @@ pub async fn save_account(
     if result.rows_affected == 0 {
         return Err(ApiError::PreconditionFailed { current_etag: etag(saved.version) });
     }
+    let before = AccountResponse::from(current.clone());
+    let after = AccountResponse::from(saved.clone());
+    audit::record(db, context, audit_entity(&saved.kind), saved.id, action, Some(&before), Some(&after)).await?;
     Ok(saved)
 }
 
@@ -118,7 +133,8 @@ pub async fn list_users(
 )]
 #[post("")]
 pub async fn create_user(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     body: ApiJson<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
@@ -132,7 +148,9 @@ pub async fn create_user(
     };
     let new =
         NewPerson { email: body.email, full_name: body.full_name, role: body.role.into(), division: body.division };
-    let account = accounts::create_person(&state.db, new, &password).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let account = accounts::create_person(&txn, &ChangeContext::new(&caller, &request_id), new, &password).await?;
+    txn.commit().await?;
     Ok(with_etag(actix_web::http::StatusCode::CREATED, &account)
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", account.id)))
         .json(AccountWithPassword { account: account.into(), temporary_password: temporary }))
@@ -173,6 +191,7 @@ pub async fn get_user(
 #[patch("/{id}")]
 pub async fn update_user(
     caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -224,7 +243,8 @@ pub async fn update_user(
     change.role = Set(role.as_str().into());
     change.division = Set(division.map(|d| d.as_str().to_owned()));
     change.is_active = Set(active);
-    let saved = save_account(&txn, &current, change, void_tokens).await?;
+    let context = ChangeContext::new(&caller, &request_id);
+    let saved = save_account(&txn, &context, "update", &current, change, void_tokens).await?;
     txn.commit().await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &saved).json(AccountResponse::from(saved)))
 }
@@ -245,6 +265,7 @@ pub async fn update_user(
 #[delete("/{id}")]
 pub async fn deactivate_user(
     caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -262,7 +283,7 @@ pub async fn deactivate_user(
     if current.is_active {
         let mut change: account::ActiveModel = current.clone().into();
         change.is_active = Set(false);
-        save_account(&txn, &current, change, true).await?;
+        save_account(&txn, &ChangeContext::new(&caller, &request_id), "deactivate", &current, change, true).await?;
     }
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
@@ -284,6 +305,7 @@ pub async fn deactivate_user(
 #[post("/{id}/password-reset")]
 pub async fn reset_user_password(
     caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
@@ -300,7 +322,8 @@ pub async fn reset_user_password(
     let current = find_account(&txn, KIND_PERSON, *id).await?;
     let mut change: account::ActiveModel = current.clone().into();
     change.password_hash = Set(Some(hash));
-    let saved = save_account(&txn, &current, change, true).await?;
+    let context = ChangeContext::new(&caller, &request_id);
+    let saved = save_account(&txn, &context, "password_reset", &current, change, true).await?;
     txn.commit().await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &saved)
         .json(AccountWithPassword { account: saved.into(), temporary_password: Some(temporary) }))
@@ -317,7 +340,10 @@ fn own_account() -> ApiError {
 }
 
 /// Refuses a change that would leave the city without an active director.
+/// Two directors demoting each other at once would each see the other still active (write skew):
+/// the rule is judged one transaction at a time.
 async fn ensure_another_director(db: &impl ConnectionTrait, except: Uuid) -> Result<(), ApiError> {
+    crate::db::serialize_on(db, "last-director").await?;
     let others = account::Entity::find()
         .filter(account::Column::Role.eq(Role::Director.as_str()))
         .filter(account::Column::IsActive.eq(true))

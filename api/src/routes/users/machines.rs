@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{AccountList, CreateMachineAccount, ListAccountsQuery, MachineCredentials},
-    handlers::{find_account, list_accounts, save_account},
+    handlers::{audit_entity, find_account, list_accounts, save_account},
 };
 use crate::{
     accounts::KIND_MACHINE,
@@ -16,8 +16,13 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
+        middleware::RequestId,
     },
-    records::versioning::lock,
+    i18n::Text,
+    records::{
+        audit::{self, ChangeContext},
+        versioning::lock,
+    },
     routes::auth::dto::AccountResponse,
     state::AppState,
     validate::{Rules, check_text},
@@ -50,7 +55,8 @@ pub async fn list_machine_accounts(
 )]
 #[post("")]
 pub async fn create_machine_account(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     body: ApiJson<CreateMachineAccount>,
 ) -> Result<HttpResponse, ApiError> {
@@ -60,6 +66,7 @@ pub async fn create_machine_account(
     rules.finish()?;
     crate::routes::partners::queries::check_partners(&state.db, "partner_id", &[body.partner_id]).await?;
     let secret = secrets::random_secret()?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let id = Uuid::now_v7();
     let client_id = format!("djcd-{}", id.simple());
     let now = Utc::now();
@@ -81,8 +88,12 @@ pub async fn create_machine_account(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
+    let after = AccountResponse::from(account.clone());
+    let context = ChangeContext::new(&caller, &request_id);
+    audit::record(&txn, &context, audit_entity(KIND_MACHINE), account.id, "create", None::<&()>, Some(&after)).await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/machine-accounts/{}", account.id)))
         .insert_header((header::ETAG, etag(account.version)))
@@ -109,26 +120,47 @@ pub async fn get_machine_account(
 /// Rotate a machine account's secret
 ///
 /// The old secret stops working at once and tokens issued with it are void. The new secret is
-/// shown only in this answer.
+/// shown only in this answer. Of two rotations at the same moment one answers 200 (its secret is
+/// the one in force) and the other 409 `concurrent_change`, issuing nothing.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
-    responses((status = 200, description = "The new credentials", body = MachineCredentials))
+    responses(
+        (status = 200, description = "The new credentials", body = MachineCredentials),
+        (status = 409, description = "Another change of the account (a rotation) raced this one; no secret was issued", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
 )]
 #[post("/{id}/secret")]
 pub async fn rotate_machine_secret(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
+    // The version this request found on arrival. Of two rotations racing, both would otherwise
+    // answer 200 and the first secret handed out would never work: the one that finds the
+    // account changed under it answers 409 instead, and the other's secret is the one in force.
+    let seen = find_account(&state.db, KIND_MACHINE, *id).await?;
     let secret = secrets::random_secret()?;
     let txn = crate::db::begin_write(&state.db).await?;
     lock::<account::Entity>(&txn, *id).await?;
     let current = find_account(&txn, KIND_MACHINE, *id).await?;
+    if current.version != seen.version {
+        return Err(ApiError::conflict(
+            "concurrent_change",
+            Text::fixed(
+                "Le compte a changé pendant la rotation (une autre rotation ?) ; aucun secret n'a été créé. \
+                 Relisez le compte avant de réessayer.",
+                "The account changed during the rotation (another rotation?); no secret was issued. Read the \
+                 account again before retrying.",
+            ),
+        ));
+    }
     let mut change: account::ActiveModel = current.clone().into();
     change.client_secret_hash = Set(Some(secrets::hash_secret(&secret)));
-    let saved = save_account(&txn, &current, change, true).await?;
+    let context = ChangeContext::new(&caller, &request_id);
+    let saved = save_account(&txn, &context, "rotate_secret", &current, change, true).await?;
     txn.commit().await?;
     let client_id = saved.client_id.clone().unwrap_or_default();
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(saved.version))).json(MachineCredentials {
@@ -149,7 +181,8 @@ pub async fn rotate_machine_secret(
 )]
 #[delete("/{id}")]
 pub async fn deactivate_machine_account(
-    _caller: Authorized<ManageUsers>,
+    caller: Authorized<ManageUsers>,
+    request_id: RequestId,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -161,7 +194,7 @@ pub async fn deactivate_machine_account(
     if current.is_active {
         let mut change: account::ActiveModel = current.clone().into();
         change.is_active = Set(false);
-        save_account(&txn, &current, change, true).await?;
+        save_account(&txn, &ChangeContext::new(&caller, &request_id), "deactivate", &current, change, true).await?;
     }
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
