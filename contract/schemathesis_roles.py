@@ -49,14 +49,15 @@ UNEXPRESSED_RULES = {
     "update_partner": "`domains` must name existing, unarchived domains; the latitude/longitude pair is "
     "judged with the partner's current coordinates",
     "create_agreement": "`parties`, `aegis_partner_id`, `agent_in_charge_id` and `domains` must name existing "
-    "records; `signed_year` must be the year of `signed_on`; `ends_on` may not precede `effective_on`, nor a "
+    "records, the agent in charge being of the agreement's division; `signed_year` must be the year of `signed_on`; `ends_on` may not precede `effective_on`, nor a "
     "city role's `to_year` its `from_year`",
     "update_agreement": "references must name existing records; dates and years are compared, with the "
     "agreement's current values",
     "create_project": "`participants`, `agreement_id`, `agent_in_charge_id` and `domains` must name existing "
-    "records, and a project under an agreement involves one of its partners; an end may not precede its start",
-    "update_project": "references must name existing records; dates are compared, with the project's current "
-    "values",
+    "records, the agent in charge must be of the project's division, and a project under an agreement involves "
+    "one of its partners; an end may not precede its start",
+    "update_project": "references must name existing records, a new agent in charge must be of the project's "
+    "division; dates are compared, with the project's current values",
     "create_funding_line": "`partner_id` must take part in the project with the `funding` role; a closed or "
     "cancelled project takes no new line",
     "update_funding_line": "an `amount` sent alone is checked against the line's stored currency, and a "
@@ -449,8 +450,10 @@ def _first_delivery(token: str, webhook: str, director: str, project: str) -> st
 
 
 def _create_round_table(director: str, partner: str, project: str, title: str) -> str:
+    # Of the Twinning division, the run's staff accounts' own: they may write it (events follow the
+    # division rule).
     body = {"kind": "round_table", "title": title, "starts_on": "2027-03-15", "ends_on": "2027-03-16",
-            "place": "Hôtel de ville, Bamako", "partners": [partner], "projects": [project]}
+            "place": "Hôtel de ville, Bamako", "partners": [partner], "projects": [project], "division": "twinning"}
     return _expect(*_request("POST", "/api/v1/events", token=director, json_body=body), 201, "POST /api/v1/events")["id"]
 
 
