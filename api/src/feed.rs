@@ -80,7 +80,8 @@ pub struct FeedEvent {
 }
 
 /// The events after `after`, in feed order: all of them, or those `partner` may see (events of
-/// projects it takes part in; funding-line events only for its own lines or public ones).
+/// projects it takes part in; an event about a funding line — added, changed, archived — only
+/// when `view::may_see_line` holds for that line, written here in SQL).
 pub async fn events_after(
     db: &impl ConnectionTrait,
     partner: Option<Uuid>,
@@ -106,7 +107,7 @@ pub async fn events_after(
             format!("(e.txid, e.seq) > ({p1}, {p2})", p1 = p(1), p2 = p(2)),
             format!(
                 " AND EXISTS (SELECT 1 FROM project_participant pp WHERE pp.project_id = e.project_id AND pp.partner_id = {p4}) \
-                 AND (e.kind <> 'project.funding_line_added' OR EXISTS (SELECT 1 FROM funding_line f \
+                 AND (e.funding_line_id IS NULL OR EXISTS (SELECT 1 FROM funding_line f \
                       WHERE f.id = e.funding_line_id AND (f.partner_id = {p4} OR f.is_public = TRUE)))",
                 p4 = p(4),
             ),
@@ -116,7 +117,7 @@ pub async fn events_after(
             format!("(e.txid > {p1} OR (e.txid = {p1} AND e.seq > {p2}))", p1 = p(1), p2 = p(2)),
             format!(
                 " AND e.project_id IN (SELECT project_id FROM project_participant WHERE partner_id = {p4}) \
-                 AND (e.kind <> 'project.funding_line_added' OR e.funding_line_id IN \
+                 AND (e.funding_line_id IS NULL OR e.funding_line_id IN \
                       (SELECT id FROM funding_line WHERE partner_id = {p4} OR is_public = 1))",
                 p4 = p(4),
             ),

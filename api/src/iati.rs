@@ -6,14 +6,15 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 
-use crate::{
-    money,
-    routes::{
-        agreements::dto::PartnerRef,
-        funding_lines::dto::FundingKind,
-        partners::dto::PartnerKind,
-        projects::{dto::ProjectResponse, status::ProjectStatus},
+use crate::routes::{
+    agreements::dto::PartnerRef,
+    funding_lines::dto::FundingKind,
+    partners::dto::PartnerKind,
+    projects::{
+        dto::{Commune, Money, ParticipantRole},
+        status::ProjectStatus,
     },
 };
 
@@ -51,14 +52,28 @@ fn organisation_type(kind: PartnerKind) -> &'static str {
 pub struct Transaction {
     pub kind: FundingKind,
     pub date: NaiveDate,
-    pub amount_minor: i64,
-    pub currency: String,
+    pub amount: Money,
     pub provider: PartnerRef,
 }
 
-/// What an activity is made of.
-pub struct Activity<'a> {
-    pub project: &'a ProjectResponse,
+/// What an activity shows: built from the staff view of a project, or from a partner's view of it
+/// (`routes::partner_api::view`), so that a partner's file says no more than its JSON.
+pub struct Activity {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: Option<String>,
+    pub status: ProjectStatus,
+    pub domains: Vec<String>,
+    pub communes: Vec<Commune>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub actual_start: Option<NaiveDate>,
+    pub actual_end: Option<NaiveDate>,
+    /// The planned start when the project has no start date.
+    pub recorded_on: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+    pub participants: Vec<(PartnerRef, Vec<ParticipantRole>)>,
+    pub budget: Option<Money>,
     pub transactions: Vec<Transaction>,
 }
 
@@ -110,7 +125,7 @@ fn narrative(text: &str) -> String {
 }
 
 fn write_activity(xml: &mut String, reporting_org: &str, activity: &Activity) {
-    let p = activity.project;
+    let p = activity;
     let org = escape(reporting_org);
     let _ = writeln!(
         xml,
@@ -134,14 +149,14 @@ fn write_activity(xml: &mut String, reporting_org: &str, activity: &Activity) {
         r#"  <participating-org ref="{org}" role="2" type="11">{}</participating-org>"#,
         narrative("Mairie du District de Bamako")
     );
-    for participant in &p.participants {
-        for role in &participant.roles {
+    for (partner, roles) in &p.participants {
+        for role in roles {
             let _ = writeln!(
                 xml,
                 r#"  <participating-org role="{}" type="{}">{}</participating-org>"#,
                 role.iati_code(),
-                organisation_type(participant.partner.kind),
-                narrative(&participant.partner.name)
+                organisation_type(partner.kind),
+                narrative(&partner.name)
             );
         }
     }
@@ -154,7 +169,7 @@ fn write_activity(xml: &mut String, reporting_org: &str, activity: &Activity) {
     }
     if !dates.iter().any(|(code, _)| *code == "1" || *code == "2") {
         // IATI needs a start: without one, the day the project was recorded is its planned start.
-        dates.insert(0, ("1", p.created_at.date_naive()));
+        dates.insert(0, ("1", p.recorded_on));
     }
     for (code, date) in dates {
         let _ = writeln!(xml, r#"  <activity-date type="{code}" iso-date="{date}"/>"#);
@@ -181,7 +196,7 @@ fn write_activity(xml: &mut String, reporting_org: &str, activity: &Activity) {
         let _ = writeln!(xml, r#"  <sector vocabulary="1" code="{code}" percentage="{share}"/>"#);
     }
     if let Some(budget) = &p.budget {
-        let start = p.planned_start.or(p.actual_start).unwrap_or_else(|| p.created_at.date_naive());
+        let start = p.planned_start.or(p.actual_start).unwrap_or(p.recorded_on);
         let end = p.planned_end.or(p.actual_end).filter(|end| *end >= start).unwrap_or(start);
         let status = if matches!(p.status, ProjectStatus::Pipeline) { "1" } else { "2" };
         let _ = writeln!(
@@ -197,9 +212,9 @@ fn write_activity(xml: &mut String, reporting_org: &str, activity: &Activity) {
             r#"  <transaction><transaction-type code="{}"/><transaction-date iso-date="{}"/><value currency="{}" value-date="{}">{}</value><provider-org type="{}">{}</provider-org></transaction>"#,
             t.kind.iati_code(),
             t.date,
-            escape(&t.currency),
+            escape(&t.amount.currency),
             t.date,
-            money::format_amount(t.amount_minor, &t.currency),
+            escape(&t.amount.amount),
             organisation_type(t.provider.kind),
             narrative(&t.provider.name)
         );

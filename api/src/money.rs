@@ -58,18 +58,23 @@ pub fn decimal_counts() -> Vec<u32> {
     counts
 }
 
-/// The most digits before the decimal point: amounts and rates stay below 10^15, which keeps the
-/// minor units of every currency (at most 3 decimals) within an `i64`.
-pub const MAX_INTEGER_DIGITS: usize = 15;
+/// The most digits before the decimal point of one amount: an amount stays below 10^13 major
+/// units (ten thousand billion), so that one line in minor units (at most 3 decimals) is below
+/// 10^16, far inside an `i64`. XOF values and every sum are `i128` (`FlowSums`).
+pub const AMOUNT_INTEGER_DIGITS: usize = 13;
+
+/// The most digits before the decimal point of an exchange rate: below 10^15 XOF per unit.
+pub const RATE_INTEGER_DIGITS: usize = 15;
 
 /// The most decimals of an exchange rate.
 pub const RATE_DECIMALS: u32 = 9;
 
-/// The syntax `parse_decimal` accepts with at most `decimals` decimals, as a regular expression
-/// (ECMA-262 and Python alike): digits without leading zeros, an optional fraction of 1 to
-/// `decimals` digits, and a value above zero. No sign, exponent, space or thousands separator.
-pub fn decimal_pattern(decimals: u32) -> String {
-    let whole = format!("[1-9][0-9]{{0,{}}}", MAX_INTEGER_DIGITS - 1);
+/// The syntax `parse_decimal` accepts with at most `integer_digits` digits before the point and
+/// `decimals` after it, as a regular expression (ECMA-262 and Python alike): digits without
+/// leading zeros, an optional fraction of 1 to `decimals` digits, and a value above zero. No sign,
+/// exponent, space or thousands separator.
+pub fn decimal_pattern(integer_digits: usize, decimals: u32) -> String {
+    let whole = format!("[1-9][0-9]{{0,{}}}", integer_digits - 1);
     if decimals == 0 {
         return format!("^{whole}$");
     }
@@ -84,9 +89,9 @@ pub fn decimal_pattern(decimals: u32) -> String {
     format!("^(?:{whole}(?:\\.[0-9]{{1,{decimals}}})?|0\\.(?:{}))$", below_one.join("|"))
 }
 
-/// The longest text `decimal_pattern(decimals)` matches.
-pub fn decimal_max_length(decimals: u32) -> usize {
-    MAX_INTEGER_DIGITS + if decimals == 0 { 0 } else { 1 + decimals as usize }
+/// The longest text `decimal_pattern(integer_digits, decimals)` matches.
+pub fn decimal_max_length(integer_digits: usize, decimals: u32) -> usize {
+    integer_digits + if decimals == 0 { 0 } else { 1 + decimals as usize }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -99,18 +104,21 @@ pub enum AmountError {
     },
     /// Zero or negative.
     NotPositive,
-    /// 10^15 or more.
+    /// More digits before the point than allowed (10^13 or more for an amount).
     TooLarge,
     UnknownCurrency,
 }
 
-/// Parses a positive decimal written as `decimal_pattern(decimals)` describes, exactly. The
-/// errors say which part of the syntax is broken, for the problem document.
-pub fn parse_decimal(text: &str, decimals: u32) -> Result<Decimal, AmountError> {
+/// Parses a positive decimal written as `decimal_pattern(integer_digits, decimals)` describes,
+/// exactly. The errors say which part of the syntax is broken, for the problem document.
+pub fn parse_decimal(text: &str, integer_digits: usize, decimals: u32) -> Result<Decimal, AmountError> {
     if let Some(rest) = text.strip_prefix('-') {
         // A negative number is well formed but not positive: say so rather than "format".
         let number = !rest.starts_with('-')
-            && matches!(parse_decimal(rest, u32::MAX), Ok(_) | Err(AmountError::NotPositive | AmountError::TooLarge));
+            && matches!(
+                parse_decimal(rest, integer_digits, u32::MAX),
+                Ok(_) | Err(AmountError::NotPositive | AmountError::TooLarge)
+            );
         return Err(if number { AmountError::NotPositive } else { AmountError::Format });
     }
     let (whole, fraction) = match text.split_once('.') {
@@ -121,7 +129,7 @@ pub fn parse_decimal(text: &str, decimals: u32) -> Result<Decimal, AmountError> 
     if !digits(whole) || fraction.is_some_and(|f| !digits(f)) || (whole.len() > 1 && whole.starts_with('0')) {
         return Err(AmountError::Format);
     }
-    if whole.len() > MAX_INTEGER_DIGITS {
+    if whole.len() > integer_digits {
         return Err(AmountError::TooLarge);
     }
     let fraction = fraction.unwrap_or("");
@@ -135,51 +143,82 @@ pub fn parse_decimal(text: &str, decimals: u32) -> Result<Decimal, AmountError> 
 }
 
 /// Parses `"1500.50"` in `currency` into minor units (150050), exactly: the text must match
-/// `decimal_pattern` of the currency's minor units.
+/// `decimal_pattern(AMOUNT_INTEGER_DIGITS, …)` of the currency's minor units.
 pub fn parse_amount(text: &str, currency: &str) -> Result<i64, AmountError> {
     let units = minor_units(currency).ok_or(AmountError::UnknownCurrency)?;
-    let value = parse_decimal(text, units)?;
+    let value = parse_decimal(text, AMOUNT_INTEGER_DIGITS, units)?;
     let minor = value.checked_mul(Decimal::from(10i64.pow(units))).ok_or(AmountError::TooLarge)?;
     i64::try_from(minor.trunc()).map_err(|_| AmountError::TooLarge)
 }
 
-/// Formats minor units back into the decimal string of the currency ("1500.50").
-pub fn format_amount(minor: i64, currency: &str) -> String {
-    let units = minor_units(currency).unwrap_or(0);
-    let mut value = Decimal::from(minor);
-    value.set_scale(units).ok();
-    value.to_string()
+/// Formats minor units (one amount or a sum) back into the decimal string of the currency
+/// ("1500.50"), by digits: any `i128` formats, none wraps.
+pub fn format_amount(minor: impl Into<i128>, currency: &str) -> String {
+    let minor = minor.into();
+    let units = minor_units(currency).unwrap_or(0) as usize;
+    let sign = if minor < 0 { "-" } else { "" };
+    let digits = minor.unsigned_abs().to_string();
+    if units == 0 {
+        return format!("{sign}{digits}");
+    }
+    let digits = format!("{digits:0>width$}", width = units + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - units);
+    format!("{sign}{whole}.{fraction}")
 }
 
-/// The value of `minor` units of `currency` in XOF, rounded to the franc (half away from zero),
-/// with `rate` XOF per unit. `None` when no rate is known.
-pub fn to_xof(minor: i64, currency: &str, rate: Option<&Decimal>) -> Option<i64> {
+/// The value of `minor` units of `currency` (one amount or a sum) in XOF, rounded to the franc
+/// (half away from zero), with `rate` XOF per unit. `None` when no rate is known or the value
+/// leaves the exact range (never a wrapped number).
+pub fn to_xof(minor: impl Into<i128>, currency: &str, rate: Option<&Decimal>) -> Option<i128> {
     let units = minor_units(currency)?;
-    let mut amount = Decimal::from(minor);
-    amount.set_scale(units).ok()?;
+    let amount = Decimal::try_from_i128_with_scale(minor.into(), units).ok()?;
     let rate = match currency {
         "XOF" => Decimal::ONE,
         "EUR" => Decimal::from_str(EUR_TO_XOF).ok()?,
         _ => *rate?,
     };
     let xof = amount.checked_mul(rate)?.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    i64::try_from(xof).ok()
+    i128::try_from(xof).ok()
 }
 
-/// Parses an exchange rate: `decimal_pattern(RATE_DECIMALS)`.
+/// Parses an exchange rate: `decimal_pattern(RATE_INTEGER_DIGITS, RATE_DECIMALS)`.
 pub fn parse_rate(text: &str) -> Option<Decimal> {
-    parse_decimal(text, RATE_DECIMALS).ok()
+    parse_decimal(text, RATE_INTEGER_DIGITS, RATE_DECIMALS).ok()
 }
 
-/// `part / whole` as a decimal string with 4 decimals ("0.4500"); `None` when `whole` is 0.
-pub fn share(part: i64, whole: i64) -> Option<String> {
-    if whole == 0 {
-        return None;
-    }
-    let ratio = Decimal::from(part) / Decimal::from(whole);
+/// `part / whole` as a decimal string with 4 decimals ("0.4500"); `None` when `whole` is 0 (or
+/// out of the exact range).
+pub fn share(part: i128, whole: i128) -> Option<String> {
+    let whole = Decimal::try_from_i128_with_scale(whole, 0).ok().filter(|w| !w.is_zero())?;
+    let ratio = Decimal::try_from_i128_with_scale(part, 0).ok()?.checked_div(whole)?;
     let mut ratio = ratio.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
     ratio.rescale(4);
     Some(ratio.to_string())
+}
+
+/// Which of the four flows a funding line feeds, by its kind's code: 0 pledged, 1 committed,
+/// 2 disbursed, 3 spent.
+pub fn flow_slot(kind: &str) -> Option<usize> {
+    ["pledge", "commitment", "disbursement", "expenditure"].iter().position(|k| *k == kind)
+}
+
+/// Sums of the four flows (pledged, committed, disbursed, spent), in minor units or francs. Every
+/// sum of money goes through it: `i128`, so that no count of lines can wrap it.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlowSums(pub [i128; 4]);
+
+impl FlowSums {
+    /// Adds `amount` to the flow of a line of kind `kind` (ignored for an unknown kind).
+    pub fn add(&mut self, kind: &str, amount: impl Into<i128>) {
+        if let Some(slot) = flow_slot(kind) {
+            self.0[slot] += amount.into();
+        }
+    }
+
+    /// The four sums formatted in `currency` (pledged, committed, disbursed, spent).
+    pub fn formatted(&self, currency: &str) -> [String; 4] {
+        self.0.map(|sum| format_amount(sum, currency))
+    }
 }
 
 #[cfg(test)]
@@ -193,7 +232,7 @@ mod tests {
         assert_eq!(parse_amount("1500.5", "EUR"), Ok(150_050));
         assert_eq!(parse_amount("0.1", "EUR"), Ok(10));
         assert_eq!(parse_amount("0.005", "KWD"), Ok(5));
-        assert_eq!(parse_amount("999999999999999.999", "KWD"), Ok(999_999_999_999_999_999));
+        assert_eq!(parse_amount("9999999999999.999", "KWD"), Ok(9_999_999_999_999_999));
     }
 
     #[test]
@@ -212,7 +251,8 @@ mod tests {
         assert_eq!(parse_amount("0", "XOF"), Err(AmountError::NotPositive));
         assert_eq!(parse_amount("0.00", "EUR"), Err(AmountError::NotPositive));
         assert_eq!(parse_amount("5", "ZZZ"), Err(AmountError::UnknownCurrency));
-        assert_eq!(parse_amount("1000000000000000", "XOF"), Err(AmountError::TooLarge), "16 digits");
+        assert_eq!(parse_amount("10000000000000", "XOF"), Err(AmountError::TooLarge), "14 digits: 10^13");
+        assert_eq!(parse_amount("999999999999999.99", "EUR"), Err(AmountError::TooLarge), "the review's amount");
         assert_eq!(parse_amount("99999999999999999999", "XOF"), Err(AmountError::TooLarge));
     }
 
@@ -249,22 +289,30 @@ mod tests {
             "1 ",
             "1,5",
             "१",
+            "9999999999999",
+            "10000000000000",
+            "9999999999999.99",
             "999999999999999",
             "1000000000000000",
             "999999999999999.999",
             "0.000000001",
             "0.0000000001",
         ];
-        for decimals in [0, 2, 3, RATE_DECIMALS] {
-            let pattern = decimal_pattern(decimals);
+        for (digits, decimals) in [
+            (AMOUNT_INTEGER_DIGITS, 0),
+            (AMOUNT_INTEGER_DIGITS, 2),
+            (AMOUNT_INTEGER_DIGITS, 3),
+            (RATE_INTEGER_DIGITS, RATE_DECIMALS),
+        ] {
+            let pattern = decimal_pattern(digits, decimals);
             for sample in samples {
                 assert_eq!(
                     matches(&pattern, sample),
-                    parse_decimal(sample, decimals).is_ok(),
+                    parse_decimal(sample, digits, decimals).is_ok(),
                     "{sample:?} with {decimals} decimals, pattern {pattern}"
                 );
                 if matches(&pattern, sample) {
-                    assert!(sample.len() <= decimal_max_length(decimals));
+                    assert!(sample.len() <= decimal_max_length(digits, decimals));
                 }
             }
         }
@@ -410,5 +458,36 @@ mod tests {
         assert_eq!(share(45, 100).as_deref(), Some("0.4500"));
         assert_eq!(share(1, 3).as_deref(), Some("0.3333"));
         assert_eq!(share(1, 0), None);
+        assert_eq!(share(i128::MAX, i128::MAX), None, "out of the exact range: no figure, no panic");
+    }
+
+    /// The review's case: fifteen lines of 999,999,999,999,999.99 EUR (older than the bound) wrapped
+    /// the totals to negative numbers in `i64`.
+    #[test]
+    fn sums_of_many_large_lines_neither_wrap_nor_panic() {
+        let line: i64 = 99_999_999_999_999_999; // 999,999,999,999,999.99 EUR in cents
+        let mut sums = FlowSums::default();
+        let mut xof = FlowSums::default();
+        for _ in 0..15 {
+            sums.add("commitment", line);
+            xof.add("commitment", to_xof(line, "EUR", None).unwrap());
+        }
+        assert_eq!(sums.formatted("EUR")[1], "14999999999999999.85");
+        assert_eq!(to_xof(line, "EUR", None), Some(655_956_999_999_999_993), "999999999999999.99 × 655.957");
+        assert_eq!(xof.formatted("XOF")[1], "9839354999999999895");
+        assert_eq!(sums.formatted("EUR")[0], "0.00");
+        sums.add("unknown", 5);
+        assert_eq!(sums.0, [0, 15 * i128::from(line), 0, 0]);
+        assert_eq!(format_amount(i128::MAX, "KWD"), "170141183460469231731687303715884105.727");
+        assert_eq!(format_amount(-5i64, "EUR"), "-0.05");
+        assert_eq!(to_xof(i128::MAX, "XOF", None), None, "beyond the exact range: unconverted, not wrapped");
+    }
+
+    #[test]
+    fn the_bound_of_one_amount_is_ten_thousand_billion() {
+        assert_eq!(parse_amount("9999999999999.99", "EUR"), Ok(999_999_999_999_999));
+        assert_eq!(parse_amount("9999999999999", "XOF"), Ok(9_999_999_999_999));
+        assert_eq!(parse_amount("10000000000000", "EUR"), Err(AmountError::TooLarge));
+        assert!(decimal_pattern(AMOUNT_INTEGER_DIGITS, 2).starts_with("^(?:[1-9][0-9]{0,12}"));
     }
 }

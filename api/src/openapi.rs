@@ -396,7 +396,11 @@ fn complete_operation(path: &str, method: &str, operation: &mut Map<String, Valu
     if OPTIONAL_IF_MATCH.contains(&operation_id.as_str()) {
         add(412, "PreconditionFailed");
     }
-    if THROTTLED.contains(&operation_id.as_str()) || path.starts_with("/api/v1/partner/") {
+    // Partner systems are metered on every route they may call (`partner_api::caller::Metered`).
+    if THROTTLED.contains(&operation_id.as_str())
+        || path.starts_with("/api/v1/partner/")
+        || path.starts_with("/api/v1/iati/")
+    {
         add(429, "TooManyRequests");
     }
     if path.starts_with("/api/") || path == "/health/ready" {
@@ -534,6 +538,7 @@ fn constrain_parameters(operation: &mut Map<String, Value>) {
             }
             (_, Some("date")) => {
                 schema.insert("maxLength".into(), json!(10));
+                schema.insert("pattern".into(), json!(validate::DATE_PATTERN));
             }
             (_, Some("date-time")) => {
                 schema.insert("maxLength".into(), json!(DATE_TIME_MAX));
@@ -605,14 +610,18 @@ fn value_kind(kind: &str) -> Option<Value> {
         "rate-currency" => {
             json!({"enum": money::known_currencies().filter(|c| !["XOF", "EUR"].contains(c)).collect::<Vec<_>>()})
         }
-        "amount" => decimal(widest),
-        "rate" => decimal(money::RATE_DECIMALS),
+        "amount" => decimal(money::AMOUNT_INTEGER_DIGITS, widest),
+        "rate" => decimal(money::RATE_INTEGER_DIGITS, money::RATE_DECIMALS),
         _ => return None,
     })
 }
 
-fn decimal(decimals: u32) -> Value {
-    json!({"pattern": money::decimal_pattern(decimals), "minLength": 1, "maxLength": money::decimal_max_length(decimals)})
+fn decimal(integer_digits: usize, decimals: u32) -> Value {
+    json!({
+        "pattern": money::decimal_pattern(integer_digits, decimals),
+        "minLength": 1,
+        "maxLength": money::decimal_max_length(integer_digits, decimals)
+    })
 }
 
 /// An amount with its currency (`format = "amount"` and `format = "currency"`): the amount has no
@@ -626,7 +635,7 @@ fn add_money_rules(schema: &mut Map<String, Value>) {
         return;
     }
     let default = property("currency", "default").map(str::to_owned);
-    let amount_in = |decimals: u32| json!({"properties": {"amount": decimal(decimals)}});
+    let amount_in = |decimals: u32| json!({"properties": {"amount": decimal(money::AMOUNT_INTEGER_DIGITS, decimals)}});
     let mut rules: Vec<Value> = money::decimal_counts()
         .into_iter()
         .map(|decimals| {
@@ -667,8 +676,10 @@ fn constrain_string(property: &mut Value) {
         Some("uuid") => {
             property.entry("maxLength").or_insert(json!(36));
         }
+        // Every date the API takes is within `validate::plausible_date`'s years.
         Some("date") => {
             property.entry("maxLength").or_insert(json!(10));
+            property.entry("pattern").or_insert(json!(validate::DATE_PATTERN));
         }
         Some("date-time") => {
             property.entry("maxLength").or_insert(json!(DATE_TIME_MAX));

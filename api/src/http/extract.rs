@@ -135,6 +135,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
         let message = inner.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        if message.starts_with(crate::validate::DATE_RANGE_CODE) {
+            // A well-formed date out of the plausible range breaks a rule: 422, like `Rules`.
+            let field = FieldError::new(path, crate::validate::DATE_RANGE_CODE, crate::validate::date_range_message());
+            return ApiError::Validation(vec![field]);
+        }
         let (code, field) = if let Some(name) = backticked_after(&message, "unknown field") {
             ("unknown_field", join_path(&path, &name))
         } else if let Some(name) = backticked_after(&message, "missing field") {

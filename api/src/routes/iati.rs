@@ -1,89 +1,156 @@
 //! `GET /api/v1/iati/activities.xml` and `GET /api/v1/iati/projects/{id}/activity.xml`: projects
 //! as IATI 2.03 activities. Staff get every live project; a partner system gets those it takes
-//! part in, with only its own and public funding lines as transactions.
+//! part in, built from its JSON view (one visibility rule), within its rate limit.
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use entity::{funding_line, partner, project};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use uuid::Uuid;
 
 use crate::{
-    auth::{Authorized, Role, policy::ReadIati},
+    auth::{CurrentUser, Role, policy::ReadIati},
     error::ApiError,
     iati::{self, Activity, Transaction},
     routes::{
-        agreements::queries::partner_ref, funding_lines::dto::FundingKind, partner_api::view::participating,
-        projects::queries,
+        agreements::queries::partner_ref,
+        funding_lines::dto::FundingKind,
+        partner_api::{
+            caller::{Metered, rate_limit_headers},
+            dto::PartnerProject,
+            view,
+        },
+        projects::{
+            dto::{Money, ProjectResponse},
+            queries,
+        },
     },
     state::AppState,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(scope("/iati").service(list_iati_activities).service(get_iati_activity));
+    cfg.service(
+        scope("/iati")
+            .wrap(actix_web::middleware::from_fn(rate_limit_headers))
+            .service(list_iati_activities)
+            .service(get_iati_activity),
+    );
 }
 
 /// The most projects one document carries.
 const MAX_ACTIVITIES: u64 = 5000;
 
-async fn render(
-    state: &AppState,
-    caller: &crate::auth::CurrentUser,
-    only: Option<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+async fn render(state: &AppState, caller: &CurrentUser, only: Option<Uuid>) -> Result<HttpResponse, ApiError> {
     let mut select = project::Entity::find().filter(project::Column::ArchivedAt.is_null());
     let partner_view = (caller.role == Role::Partner).then_some(caller.partner_id).flatten();
     if caller.role == Role::Partner {
-        select = select.filter(participating(partner_view.ok_or(ApiError::Forbidden)?));
+        select = select.filter(view::participating(partner_view.ok_or(ApiError::Forbidden)?));
     }
     if let Some(id) = only {
         select = select.filter(project::Column::Id.eq(id));
     }
-    let models =
-        sea_orm::QuerySelect::limit(select.order_by_asc(project::Column::Id), MAX_ACTIVITIES).all(&state.db).await?;
+    let models = select.order_by_asc(project::Column::Id).limit(MAX_ACTIVITIES).all(&state.db).await?;
     if only.is_some() && models.is_empty() {
         return Err(ApiError::NotFound);
     }
+    let activities = match partner_view {
+        Some(partner) => partner_activities(&state.db, partner, models).await?,
+        None => staff_activities(&state.db, models).await?,
+    };
+    let xml = iati::document(&state.settings.partners.iati_reporting_org, Utc::now(), &activities);
+    Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
+}
+
+/// A partner's activities: its JSON view of each project (`partner_api::view::build`), nothing
+/// more: itself among the participants, its own and the public lines, no budget.
+async fn partner_activities(
+    db: &impl ConnectionTrait,
+    partner: Uuid,
+    models: Vec<project::Model>,
+) -> Result<Vec<Activity>, ApiError> {
+    let itself = partner::Entity::find_by_id(partner).one(db).await?.map(|p| partner_ref(&p));
+    Ok(view::build(db, partner, models)
+        .await?
+        .into_iter()
+        .map(|p: PartnerProject| Activity {
+            participants: match (&itself, p.roles.is_empty()) {
+                (Some(itself), false) => vec![(itself.clone(), p.roles)],
+                _ => Vec::new(),
+            },
+            budget: None,
+            transactions: p
+                .funding_lines
+                .into_iter()
+                .map(|l| Transaction { kind: l.kind, date: l.transaction_date, amount: l.amount, provider: l.funder })
+                .collect(),
+            recorded_on: p.updated_at.date_naive(),
+            id: p.id,
+            title: p.title,
+            summary: p.summary,
+            status: p.status,
+            domains: p.domains,
+            communes: p.communes,
+            planned_start: p.planned_start,
+            planned_end: p.planned_end,
+            actual_start: p.actual_start,
+            actual_end: p.actual_end,
+            updated_at: p.updated_at,
+        })
+        .collect())
+}
+
+/// Staff activities: every participant, the budget and every live line.
+async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>) -> Result<Vec<Activity>, ApiError> {
     let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
-    let projects = queries::responses(&state.db, models).await?;
+    let projects = queries::responses(db, models).await?;
     let lines = funding_line::Entity::find()
         .filter(funding_line::Column::ProjectId.is_in(ids))
         .filter(funding_line::Column::ArchivedAt.is_null())
         .order_by_asc(funding_line::Column::Id)
-        .all(&state.db)
+        .all(db)
         .await?;
     let funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
     let funders: HashMap<Uuid, partner::Model> = partner::Entity::find()
         .filter(partner::Column::Id.is_in(funder_ids))
-        .all(&state.db)
+        .all(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
     let mut transactions: HashMap<Uuid, Vec<Transaction>> = HashMap::new();
     for line in lines {
-        if partner_view.is_some_and(|own| line.partner_id != own && !line.is_public) {
-            continue;
-        }
         let (Some(kind), Some(funder)) = (FundingKind::parse(&line.kind), funders.get(&line.partner_id)) else {
             continue;
         };
         transactions.entry(line.project_id).or_default().push(Transaction {
             kind,
             date: line.transaction_date,
-            amount_minor: line.amount_minor,
-            currency: line.currency,
+            amount: Money::from_minor(line.amount_minor, &line.currency),
             provider: partner_ref(funder),
         });
     }
-    let activities: Vec<Activity> = projects
-        .iter()
-        .map(|project| Activity { project, transactions: transactions.remove(&project.id).unwrap_or_default() })
-        .collect();
-    let xml = iati::document(&state.settings.partners.iati_reporting_org, Utc::now(), &activities);
-    Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
+    Ok(projects
+        .into_iter()
+        .map(|p: ProjectResponse| Activity {
+            transactions: transactions.remove(&p.id).unwrap_or_default(),
+            participants: p.participants.into_iter().map(|pp| (pp.partner, pp.roles)).collect(),
+            budget: p.budget,
+            recorded_on: p.created_at.date_naive(),
+            id: p.id,
+            title: p.title,
+            summary: p.summary,
+            status: p.status,
+            domains: p.domains,
+            communes: p.communes,
+            planned_start: p.planned_start,
+            planned_end: p.planned_end,
+            actual_start: p.actual_start,
+            actual_end: p.actual_end,
+            updated_at: p.updated_at,
+        })
+        .collect())
 }
 
 /// Projects as IATI 2.03 activities
@@ -92,11 +159,14 @@ async fn render(
 #[utoipa::path(
     tag = "iati",
     security(("bearer" = []), ("client_credentials" = [])),
-    responses((status = 200, description = "The IATI document", content_type = "application/xml", body = String))
+    responses((status = 200, description = "The IATI document", content_type = "application/xml", body = String, headers(
+        ("RateLimit-Limit" = u32, description = "Requests allowed per minute (partner systems)"),
+        ("RateLimit-Remaining" = u32, description = "Requests left now (partner systems)"),
+        ("RateLimit-Reset" = u32, description = "Seconds until the allowance is full again (partner systems)"))))
 )]
 #[get("/activities.xml")]
 pub async fn list_iati_activities(
-    caller: Authorized<ReadIati>,
+    caller: Metered<ReadIati>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     render(&state, &caller, None).await
@@ -107,11 +177,14 @@ pub async fn list_iati_activities(
     tag = "iati",
     security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
-    responses((status = 200, description = "The IATI document of one activity", content_type = "application/xml", body = String))
+    responses((status = 200, description = "The IATI document of one activity", content_type = "application/xml", body = String, headers(
+        ("RateLimit-Limit" = u32, description = "Requests allowed per minute (partner systems)"),
+        ("RateLimit-Remaining" = u32, description = "Requests left now (partner systems)"),
+        ("RateLimit-Reset" = u32, description = "Seconds until the allowance is full again (partner systems)"))))
 )]
 #[get("/projects/{id}/activity.xml")]
 pub async fn get_iati_activity(
-    caller: Authorized<ReadIati>,
+    caller: Metered<ReadIati>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Authorized, Division, policy::ReadStats},
     error::ApiError,
-    money,
+    money::{self, FlowSums},
     routes::funding_lines::rates::Rates,
     state::AppState,
     validate::check_param_range,
@@ -339,24 +339,20 @@ pub struct FinancingStats {
     pub unconverted_groups: i64,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Sums([i64; 4]);
+fn flows(sums: &FlowSums) -> XofFlows {
+    let [pledged, committed, disbursed, spent] = sums.formatted("XOF");
+    XofFlows { pledged, committed, disbursed, spent }
+}
 
-impl Sums {
-    fn add(&mut self, kind: &str, xof: i64) {
-        let slot = match kind {
-            "pledge" => 0,
-            "commitment" => 1,
-            "disbursement" => 2,
-            _ => 3,
-        };
-        self.0[slot] += xof;
-    }
+/// The sum of a group's amounts, as two SQL sums that cannot overflow a `BIGINT` (SQLite fails on
+/// an overflowing `SUM`, PostgreSQL on the cast back): the billions and the rest of each amount.
+/// `amount_sum` puts them together in `i128`.
+const AMOUNT_SUM: &str = "CAST(SUM(f.amount_minor / 1000000000) AS BIGINT) AS total_high, \
+    CAST(SUM(f.amount_minor % 1000000000) AS BIGINT) AS total_low";
 
-    fn flows(self) -> XofFlows {
-        let [pledged, committed, disbursed, spent] = self.0.map(|x| x.to_string());
-        XofFlows { pledged, committed, disbursed, spent }
-    }
+fn amount_sum(row: &QueryResult) -> Result<i128, ApiError> {
+    let part = |name: &str| -> Result<i64, ApiError> { Ok(row.try_get::<Option<i64>>("", name)?.unwrap_or(0)) };
+    Ok(i128::from(part("total_high")?) * 1_000_000_000 + i128::from(part("total_low")?))
 }
 
 /// Financing by year, by funder kind, and the share of classic PTFs
@@ -375,20 +371,22 @@ pub async fn financing_stats(
     let (from, to) = query.check()?;
     let start = NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN);
     let end = NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX);
-    let sql = "SELECT f.transaction_date AS day, f.kind, f.currency, pa.kind AS funder_kind, pa.is_classic_ptf AS classic, CAST(SUM(f.amount_minor) AS BIGINT) AS total \
+    let sql = format!(
+        "SELECT f.transaction_date AS day, f.kind, f.currency, pa.kind AS funder_kind, pa.is_classic_ptf AS classic, {AMOUNT_SUM} \
         FROM funding_line f JOIN project p ON p.id = f.project_id JOIN partner pa ON pa.id = f.partner_id \
         WHERE f.archived_at IS NULL AND p.archived_at IS NULL AND (CAST(? AS TEXT) IS NULL OR p.division = ?) AND f.transaction_date BETWEEN ? AND ? \
-        GROUP BY f.transaction_date, f.kind, f.currency, pa.kind, pa.is_classic_ptf";
+        GROUP BY f.transaction_date, f.kind, f.currency, pa.kind, pa.is_classic_ptf"
+    );
     let groups = rows(
         &state.db,
-        sql,
+        &sql,
         vec![division_value(query.division), division_value(query.division), start.into(), end.into()],
     )
     .await?;
     let rates = Rates::load(&state.db).await?;
-    let mut by_year: BTreeMap<i32, (Sums, Sums)> = BTreeMap::new();
-    let mut by_kind: BTreeMap<String, Sums> = BTreeMap::new();
-    let (mut total, mut classic) = (Sums::default(), Sums::default());
+    let mut by_year: BTreeMap<i32, (FlowSums, FlowSums)> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, FlowSums> = BTreeMap::new();
+    let (mut total, mut classic) = (FlowSums::default(), FlowSums::default());
     let mut unconverted = 0;
     for row in groups {
         let Some(day) = date_column(&row, "day") else { continue };
@@ -397,10 +395,7 @@ pub async fn financing_stats(
         let funder_kind: String = row.try_get("", "funder_kind")?;
         let is_classic: bool =
             row.try_get("", "classic").or_else(|_| row.try_get::<i64>("", "classic").map(|v| v != 0))?;
-        let sum: i64 = row
-            .try_get::<i64>("", "total")
-            .or_else(|_| row.try_get::<Option<i64>>("", "total").map(|v| v.unwrap_or(0)))?;
-        let Some(xof) = rates.to_xof(sum, &currency, day) else {
+        let Some(xof) = rates.to_xof(amount_sum(&row)?, &currency, day) else {
             unconverted += 1;
             continue;
         };
@@ -418,15 +413,15 @@ pub async fn financing_stats(
             .into_iter()
             .map(|(year, (all, classic))| YearFinancing {
                 year,
-                xof: all.flows(),
+                xof: flows(&all),
                 classic_ptf_share_of_commitments: money::share(classic.0[1], all.0[1]),
             })
             .collect(),
         by_funder_kind: by_kind
             .into_iter()
-            .map(|(funder_kind, sums)| FunderKindFinancing { funder_kind, xof: sums.flows() })
+            .map(|(funder_kind, sums)| FunderKindFinancing { funder_kind, xof: flows(&sums) })
             .collect(),
-        total: total.flows(),
+        total: flows(&total),
         classic_ptf_share_of_commitments: money::share(classic.0[1], total.0[1]),
         classic_ptf_share_of_disbursements: money::share(classic.0[2], total.0[2]),
         unconverted_groups: unconverted,
@@ -466,22 +461,24 @@ pub async fn pledge_stats(
     let start = NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(NaiveDate::MIN);
     let end = NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or(NaiveDate::MAX);
     // The (partner, project) pairs of round-table pledges, and every live line of those pairs.
-    let sql = "SELECT f.partner_id, pa.name, pa.is_classic_ptf AS classic, f.kind, f.currency, f.transaction_date AS day, \
-        CAST(SUM(f.amount_minor) AS BIGINT) AS total, MAX(CASE WHEN f.event_id IS NULL THEN 0 ELSE 1 END) AS from_event \
+    let sql = format!(
+        "SELECT f.partner_id, pa.name, pa.is_classic_ptf AS classic, f.kind, f.currency, f.transaction_date AS day, \
+        {AMOUNT_SUM}, MAX(CASE WHEN f.event_id IS NULL THEN 0 ELSE 1 END) AS from_event \
         FROM funding_line f JOIN partner pa ON pa.id = f.partner_id JOIN project p ON p.id = f.project_id \
         WHERE f.archived_at IS NULL AND p.archived_at IS NULL AND (CAST(? AS TEXT) IS NULL OR p.division = ?) \
         AND EXISTS (SELECT 1 FROM funding_line q WHERE q.partner_id = f.partner_id AND q.project_id = f.project_id \
                     AND q.event_id IS NOT NULL AND q.archived_at IS NULL AND q.transaction_date BETWEEN ? AND ?) \
         AND (f.kind <> 'pledge' OR f.event_id IS NOT NULL) \
-        GROUP BY f.partner_id, pa.name, pa.is_classic_ptf, f.kind, f.currency, f.transaction_date";
+        GROUP BY f.partner_id, pa.name, pa.is_classic_ptf, f.kind, f.currency, f.transaction_date"
+    );
     let groups = rows(
         &state.db,
-        sql,
+        &sql,
         vec![division_value(query.division), division_value(query.division), start.into(), end.into()],
     )
     .await?;
     let rates = Rates::load(&state.db).await?;
-    let mut partners: BTreeMap<Uuid, (String, bool, Sums)> = BTreeMap::new();
+    let mut partners: BTreeMap<Uuid, (String, bool, FlowSums)> = BTreeMap::new();
     for row in groups {
         let Some(day) = date_column(&row, "day") else { continue };
         let partner: Uuid = row.try_get("", "partner_id")?;
@@ -490,9 +487,8 @@ pub async fn pledge_stats(
             row.try_get("", "classic").or_else(|_| row.try_get::<i64>("", "classic").map(|v| v != 0))?;
         let kind: String = row.try_get("", "kind")?;
         let currency: String = row.try_get("", "currency")?;
-        let sum: i64 = row.try_get("", "total")?;
-        if let Some(xof) = rates.to_xof(sum, &currency, day) {
-            partners.entry(partner).or_insert_with(|| (name, is_classic, Sums::default())).2.add(&kind, xof);
+        if let Some(xof) = rates.to_xof(amount_sum(&row)?, &currency, day) {
+            partners.entry(partner).or_insert_with(|| (name, is_classic, FlowSums::default())).2.add(&kind, xof);
         }
     }
     let items = partners

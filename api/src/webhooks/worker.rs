@@ -79,9 +79,7 @@ pub async fn fan_out(state: &AppState) -> Result<usize, ApiError> {
             if !participants.contains(&partner) {
                 continue;
             }
-            if event.kind == feed::EventKind::FundingLineAdded.as_str()
-                && !line.as_ref().is_some_and(|l| l.partner_id == partner || l.is_public)
-            {
+            if event.funding_line_id.is_some() && !line.as_ref().is_some_and(|l| view::may_see_line(partner, l)) {
                 continue;
             }
             let project_view = match views.get(&partner) {

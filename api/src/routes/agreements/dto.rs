@@ -10,7 +10,7 @@ use crate::{
     error::ApiError,
     i18n::Text,
     routes::partners::dto::PartnerKind,
-    validate::{CodeParam, Rules, SearchParam, check_count, check_text},
+    validate::{CodeParam, FIRST_YEAR, LAST_YEAR, Rules, SearchParam, check_count, check_text},
 };
 
 /// The kind of agreement.
@@ -216,11 +216,14 @@ pub struct CreateAgreement {
     pub kind: AgreementKind,
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub signed_on: Option<NaiveDate>,
     #[schema(minimum = 1900, maximum = 2100)]
     #[serde(default, deserialize_with = "crate::http::extract::lenient::option_i32")]
     pub signed_year: Option<i32>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub effective_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub ends_on: Option<NaiveDate>,
     pub aegis_partner_id: Option<Uuid>,
     /// The partners party to it (existing, unarchived): at least one.
@@ -252,16 +255,16 @@ pub struct CreateAgreement {
 pub struct UpdateAgreement {
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub signed_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::extract::lenient::double_option_i32")]
     #[schema(minimum = 1900, maximum = 2100, nullable)]
     pub signed_year: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub effective_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub ends_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
@@ -379,7 +382,7 @@ impl AgreementFields {
             rules.range("evaluation_cadence_months", i64::from(months), 1, 120);
         }
         if let Some(year) = self.signed_year {
-            rules.range("signed_year", i64::from(year), 1900, 2100);
+            rules.range("signed_year", i64::from(year), i64::from(FIRST_YEAR), i64::from(LAST_YEAR));
         }
         if let Some(date) = self.signed_on {
             use chrono::Datelike;
@@ -413,7 +416,12 @@ impl AgreementFields {
             }
             for (name, year) in [("from_year", role.from_year), ("to_year", role.to_year)] {
                 if let Some(year) = year {
-                    rules.range(&format!("city_roles[{index}].{name}"), i64::from(year), 1900, 2100);
+                    rules.range(
+                        &format!("city_roles[{index}].{name}"),
+                        i64::from(year),
+                        i64::from(FIRST_YEAR),
+                        i64::from(LAST_YEAR),
+                    );
                 }
             }
             if let (Some(from), Some(to)) = (role.from_year, role.to_year)

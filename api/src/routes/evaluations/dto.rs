@@ -119,6 +119,7 @@ pub struct EvaluationList {
     "priority_actions": ["Mission à Angers en 2027", "Projet jeunesse"]
 }))]
 pub struct EvaluationInput {
+    #[serde(deserialize_with = "crate::validate::plausible_date::required")]
     pub evaluated_on: NaiveDate,
     /// Names, 1–200 characters each.
     #[schema(format = "name", min_items = 1, max_items = 20)]
@@ -198,6 +199,7 @@ pub struct DueEvaluationList {
 #[serde(deny_unknown_fields)]
 pub struct DueQuery {
     /// The day to judge on; today when absent.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub as_of: Option<NaiveDate>,
     pub division: Option<Division>,
 }

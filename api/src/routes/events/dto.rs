@@ -90,8 +90,10 @@ pub struct EventList {
 #[serde(deny_unknown_fields)]
 pub struct ListEventsQuery {
     /// Events starting on or after this day.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub from: Option<NaiveDate>,
     /// Events starting on or before this day.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub to: Option<NaiveDate>,
     pub kind: Option<PartnershipEventKind>,
     /// A partner taking part in or organising the event.
@@ -120,7 +122,9 @@ pub struct EventInput {
     pub kind: PartnershipEventKind,
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
+    #[serde(deserialize_with = "crate::validate::plausible_date::required")]
     pub starts_on: NaiveDate,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub ends_on: Option<NaiveDate>,
     #[schema(min_length = 1, max_length = 200)]
     pub place: Option<String>,
@@ -195,6 +199,7 @@ pub struct CreatePledge {
     #[schema(format = "currency", default = "XOF", example = "XOF")]
     pub currency: Option<String>,
     /// The day of the pledge; the round table's first day when absent.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub pledged_on: Option<NaiveDate>,
     #[schema(min_length = 1, max_length = 100)]
     pub reference: Option<String>,

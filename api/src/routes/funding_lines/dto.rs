@@ -78,7 +78,7 @@ pub struct FundingLineResponse {
 }
 
 impl FundingLineResponse {
-    pub fn new(model: funding_line::Model, partner: PartnerRef, amount_xof: Option<i64>) -> Self {
+    pub fn new(model: funding_line::Model, partner: PartnerRef, amount_xof: Option<i128>) -> Self {
         Self {
             id: model.id,
             project_id: model.project_id,
@@ -116,8 +116,10 @@ pub struct ListFundingLinesQuery {
     #[param(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
     /// Transactions on or after this date.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub from: Option<NaiveDate>,
     /// Transactions on or before this date.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub to: Option<NaiveDate>,
     #[serde(default)]
     pub include_archived: bool,
@@ -137,13 +139,14 @@ pub struct CreateFundingLine {
     /// A partner taking part in the project with the `funding` role.
     pub partner_id: Uuid,
     pub kind: FundingKind,
-    /// A positive decimal as text, without sign, exponent or leading zero, below 10^15, with no
-    /// more decimals than the currency has.
+    /// A positive decimal as text, without sign, exponent or leading zero, below 10^13 (ten
+    /// thousand billion), with no more decimals than the currency has.
     #[schema(format = "amount", example = "12500000")]
     pub amount: String,
     /// ISO 4217, one of the currencies the API knows; `XOF` when absent or null.
     #[schema(format = "currency", default = "XOF", example = "XOF")]
     pub currency: Option<String>,
+    #[serde(deserialize_with = "crate::validate::plausible_date::required")]
     pub transaction_date: NaiveDate,
     #[schema(min_length = 1, max_length = 100)]
     pub reference: Option<String>,
@@ -165,6 +168,7 @@ pub struct UpdateFundingLine {
     /// The line's amount must fit the new currency's decimals.
     #[schema(format = "currency")]
     pub currency: Option<String>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub transaction_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(min_length = 1, max_length = 100, nullable)]
@@ -205,5 +209,6 @@ pub struct CreateExchangeRate {
     /// with at most 9 decimals.
     #[schema(format = "rate")]
     pub rate_to_xof: String,
+    #[serde(deserialize_with = "crate::validate::plausible_date::required")]
     pub valid_from: NaiveDate,
 }

@@ -105,6 +105,29 @@ async fn writable_project(
     Ok(project)
 }
 
+/// The project of a line, writable by the caller and still open: the lines of a closed or
+/// cancelled project no longer change (no new line, no edit, no archive or restore). The project
+/// is locked, so that its status holds still until the change commits.
+async fn open_project(
+    db: &impl ConnectionTrait,
+    caller: &CurrentUser,
+    project_id: Uuid,
+) -> Result<project::Model, ApiError> {
+    lock::<project::Entity>(db, project_id).await?;
+    let project = writable_project(db, caller, project_id).await?;
+    if is_finished(&project.status) {
+        return Err(ApiError::invalid(
+            "project",
+            "project_closed",
+            Text::fixed(
+                "Les lignes de financement d'un projet clôturé ou annulé ne changent plus.",
+                "The funding lines of a closed or cancelled project no longer change.",
+            ),
+        ));
+    }
+    Ok(project)
+}
+
 fn check_note_and_reference(rules: &mut Rules, reference: Option<&str>, note: Option<&str>) {
     if let Some(reference) = reference {
         check_text(rules, "reference", reference, 1, 100);
@@ -136,20 +159,8 @@ pub async fn create(
     check_note_and_reference(&mut rules, body.reference.as_deref(), body.note.as_deref());
     let rules_result = rules.finish();
     let txn = crate::db::begin_write(&state.db).await?;
-    // The project's status decides whether a line is accepted: hold it still meanwhile.
-    lock::<project::Entity>(&txn, project_id).await?;
-    let project = writable_project(&txn, caller, project_id).await?;
+    open_project(&txn, caller, project_id).await?;
     rules_result?;
-    if is_finished(&project.status) {
-        return Err(ApiError::invalid(
-            "project",
-            "project_closed",
-            Text::fixed(
-                "Un projet clôturé ou annulé ne reçoit plus de ligne de financement.",
-                "A closed or cancelled project takes no new funding line.",
-            ),
-        ));
-    }
     if !has_role(&txn, project_id, body.partner_id, ParticipantRole::Funding).await? {
         return Err(ApiError::invalid(
             "partner_id",
@@ -305,7 +316,7 @@ pub async fn update_funding_line(
     let txn = crate::db::begin_write(&state.db).await?;
     lock::<funding_line::Entity>(&txn, *id).await?;
     let (current, before) = find(&txn, *id).await?;
-    writable_project(&txn, &caller, current.project_id).await?;
+    open_project(&txn, &caller, current.project_id).await?;
     if_match.check(current.version)?;
     let currency = change.currency.clone().unwrap_or_else(|| current.currency.clone());
     let amount = change.amount.clone().unwrap_or_else(|| before.amount.amount.clone());
@@ -408,7 +419,7 @@ async fn set_archived(
         if_match,
         archive,
         async |db, id| find(db, id).await,
-        async |db, line| writable_project(db, caller, line.project_id).await.map(|_| ()),
+        async |db, line| open_project(db, caller, line.project_id).await.map(|_| ()),
         async |db, line| {
             crate::routes::projects::queries::touch(db, line.project_id).await?;
             crate::feed::record(db, crate::feed::EventKind::ProjectUpdated, line.project_id, Some(line.id)).await

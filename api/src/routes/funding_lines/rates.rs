@@ -42,8 +42,8 @@ impl Rates {
         self.0.get(currency)?.iter().rev().find(|(from, _)| *from <= date).map(|(_, rate)| rate)
     }
 
-    /// `minor` units of `currency` on `date`, in XOF (rounded to the franc).
-    pub fn to_xof(&self, minor: i64, currency: &str, date: NaiveDate) -> Option<i64> {
+    /// `minor` units of `currency` (one amount or a sum) on `date`, in XOF (rounded to the franc).
+    pub fn to_xof(&self, minor: impl Into<i128>, currency: &str, date: NaiveDate) -> Option<i128> {
         money::to_xof(minor, currency, self.on(currency, date))
     }
 }

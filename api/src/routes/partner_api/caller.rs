@@ -19,7 +19,10 @@ use governor::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{Authorized, CurrentUser, policy::ReadPartnerView},
+    auth::{
+        Authorized, CurrentUser, Role,
+        policy::{ActionMarker, ReadPartnerView},
+    },
     error::ApiError,
     state::AppState,
 };
@@ -76,17 +79,46 @@ impl FromRequest for PartnerCaller {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let authorized = Authorized::<ReadPartnerView>::from_request(req, payload);
+        let metered = Metered::<ReadPartnerView>::from_request(req, payload);
+        Box::pin(async move {
+            let user = metered.await?.0.user;
+            let partner_id = user.partner_id.ok_or(ApiError::Forbidden)?;
+            Ok(PartnerCaller { user, partner_id })
+        })
+    }
+}
+
+/// A caller allowed to do action `A` and, when it is a partner system, within its allowance: every
+/// route a machine account may call (`/partner/…`, `/iati/…`) counts against the one limit of
+/// that account (429 beyond it; `rate_limit_headers` says where it stands). Staff are not metered.
+pub struct Metered<A: ActionMarker>(pub Authorized<A>);
+
+impl<A: ActionMarker> std::ops::Deref for Metered<A> {
+    type Target = CurrentUser;
+
+    fn deref(&self) -> &CurrentUser {
+        &self.0.user
+    }
+}
+
+impl<A: ActionMarker + 'static> FromRequest for Metered<A> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authorized = Authorized::<A>::from_request(req, payload);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let req = req.clone();
         Box::pin(async move {
-            let user = authorized.await?.user;
+            let authorized = authorized.await?;
+            if authorized.user.role != Role::Partner {
+                return Ok(Metered(authorized));
+            }
             let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
-            let partner_id = user.partner_id.ok_or(ApiError::Forbidden)?;
-            match state.partner_limiter.check(user.id) {
+            match state.partner_limiter.check(authorized.user.id) {
                 Ok(info) => {
                     req.extensions_mut().insert(info);
-                    Ok(PartnerCaller { user, partner_id })
+                    Ok(Metered(authorized))
                 }
                 Err(retry_after) => {
                     req.extensions_mut().insert(RateLimitInfo {

@@ -57,7 +57,8 @@ pub struct PartnerProject {
     pub roles: Vec<ParticipantRole>,
     /// The caller's own funding lines, and those the director made public.
     pub funding_lines: Vec<PartnerFundingLine>,
-    /// The project's totals in XOF, all funders together.
+    /// The totals in XOF of the lines in `funding_lines` (the caller's own and the public ones):
+    /// another funder's private line counts in no figure a partner sees.
     pub totals_xof: Flows,
     pub updated_at: DateTime<Utc>,
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::dto::{PartnerFundingLine, PartnerProject};
 use crate::{
     error::ApiError,
+    money::FlowSums,
     records::listing::linked_few,
     routes::{
         agreements::queries::partner_ref,
@@ -32,7 +33,15 @@ pub async fn visible(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Resu
         .ok_or(ApiError::NotFound)
 }
 
-/// The partner's view of `models`.
+/// The one rule of what a partner sees of a funding line: its own lines and those the director
+/// made public. The JSON view, its totals, the change feed (`feed::events_after`, in SQL),
+/// webhooks and the IATI file all follow it.
+pub fn may_see_line(partner: Uuid, line: &funding_line::Model) -> bool {
+    line.partner_id == partner || line.is_public
+}
+
+/// The partner's view of `models`. Totals count only the lines the partner may see, so that no
+/// figure reveals another funder's private line.
 pub async fn build(
     db: &impl ConnectionTrait,
     partner: Uuid,
@@ -48,7 +57,10 @@ pub async fn build(
         .filter(funding_line::Column::ArchivedAt.is_null())
         .order_by_asc(funding_line::Column::Id)
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|line| may_see_line(partner, line))
+        .collect::<Vec<_>>();
     let mut funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
     funder_ids.sort();
     funder_ids.dedup();
@@ -60,21 +72,15 @@ pub async fn build(
         .map(|p| (p.id, p))
         .collect();
     let rates = Rates::load(db).await?;
-    let mut totals: HashMap<Uuid, [i64; 4]> = HashMap::new();
+    let mut totals: HashMap<Uuid, FlowSums> = HashMap::new();
     let mut shown: HashMap<Uuid, Vec<PartnerFundingLine>> = HashMap::new();
     for line in lines {
         let xof = rates.to_xof(line.amount_minor, &line.currency, line.transaction_date);
         let Some(kind) = FundingKind::parse(&line.kind) else { continue };
         if let Some(xof) = xof {
-            let slot = match kind {
-                FundingKind::Pledge => 0,
-                FundingKind::Commitment => 1,
-                FundingKind::Disbursement => 2,
-                FundingKind::Expenditure => 3,
-            };
-            totals.entry(line.project_id).or_default()[slot] += xof;
+            totals.entry(line.project_id).or_default().add(kind.as_str(), xof);
         }
-        if let Some(funder) = funders.get(&line.partner_id).filter(|_| line.partner_id == partner || line.is_public) {
+        if let Some(funder) = funders.get(&line.partner_id) {
             shown.entry(line.project_id).or_default().push(PartnerFundingLine {
                 id: line.id,
                 funder: partner_ref(funder),
@@ -89,8 +95,6 @@ pub async fn build(
     Ok(projects
         .into_iter()
         .map(|project| {
-            let [pledged, committed, disbursed, spent] =
-                totals.get(&project.id).copied().unwrap_or_default().map(|x| x.to_string());
             let roles = project
                 .participants
                 .iter()
@@ -112,7 +116,7 @@ pub async fn build(
                 actual_end: project.actual_end,
                 roles,
                 funding_lines: shown.remove(&project.id).unwrap_or_default(),
-                totals_xof: Flows { pledged, committed, disbursed, spent },
+                totals_xof: Flows::of(&totals.get(&project.id).copied().unwrap_or_default(), "XOF"),
                 updated_at: project.updated_at,
             }
         })

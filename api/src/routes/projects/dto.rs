@@ -106,8 +106,8 @@ impl Commune {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount": "1500.50", "currency": "EUR"}))]
 pub struct Money {
-    /// A positive decimal, without sign, exponent or leading zero, below 10^15, with at most as
-    /// many decimals as the currency has (none for XOF).
+    /// A positive decimal, without sign, exponent or leading zero, below 10^13 (ten thousand
+    /// billion), with at most as many decimals as the currency has (none for XOF).
     #[schema(format = "amount", example = "12500000")]
     pub amount: String,
     /// ISO 4217, one of the currencies the API knows.
@@ -319,9 +319,13 @@ pub struct CreateProject {
     pub domains: Vec<String>,
     #[schema(min_items = 1, max_items = 7)]
     pub communes: Vec<Commune>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub planned_start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub planned_end: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub actual_start: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub actual_end: Option<NaiveDate>,
     pub budget: Option<Money>,
     #[schema(min_items = 1, max_items = 50)]
@@ -353,16 +357,16 @@ pub struct UpdateProject {
     pub domains: Option<Vec<String>>,
     #[schema(min_items = 1, max_items = 7)]
     pub communes: Option<Vec<Commune>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub planned_start: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub planned_end: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub actual_start: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::nullable")]
     #[schema(nullable)]
     pub actual_end: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
@@ -555,6 +559,7 @@ pub struct CreateStatusUpdate {
     #[schema(min_length = 1, max_length = 4000)]
     pub note: String,
     /// The day it happened; today when absent.
+    #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub occurred_on: Option<NaiveDate>,
 }
 

@@ -18,11 +18,11 @@ use crate::{
     },
     error::ApiError,
     http::{extract::ApiJson, middleware::RequestId},
-    money,
+    money::{self, FlowSums},
     routes::{
         agreements::{dto::PartnerRef, queries::partner_ref},
         funding_lines::{
-            dto::{CreateFundingLine, FundingKind, FundingLineList, ListFundingLinesQuery},
+            dto::{CreateFundingLine, FundingLineList, ListFundingLinesQuery},
             handlers,
             rates::Rates,
         },
@@ -91,22 +91,10 @@ pub struct ProjectFinancing {
     pub unconverted_lines: Vec<Uuid>,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Sums([i64; 4]);
-
-impl Sums {
-    fn add(&mut self, kind: FundingKind, amount: i64) {
-        let slot = match kind {
-            FundingKind::Pledge => 0,
-            FundingKind::Commitment => 1,
-            FundingKind::Disbursement => 2,
-            FundingKind::Expenditure => 3,
-        };
-        self.0[slot] += amount;
-    }
-
-    fn flows(&self, currency: &str) -> Flows {
-        let [pledged, committed, disbursed, spent] = self.0.map(|minor| money::format_amount(minor, currency));
+impl Flows {
+    /// The sums of `sums`, formatted in `currency`.
+    pub fn of(sums: &FlowSums, currency: &str) -> Self {
+        let [pledged, committed, disbursed, spent] = sums.formatted(currency);
         Flows { pledged, committed, disbursed, spent }
     }
 }
@@ -130,13 +118,13 @@ pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> 
         .collect();
     let rates = Rates::load(db).await?;
 
-    let mut total_by_currency: BTreeMap<String, Sums> = BTreeMap::new();
-    let mut total_xof = Sums::default();
-    let mut classic_xof = Sums::default();
-    let mut funders: BTreeMap<Uuid, (BTreeMap<String, Sums>, Sums)> = BTreeMap::new();
+    let mut total_by_currency: BTreeMap<String, FlowSums> = BTreeMap::new();
+    let mut total_xof = FlowSums::default();
+    let mut classic_xof = FlowSums::default();
+    let mut funders: BTreeMap<Uuid, (BTreeMap<String, FlowSums>, FlowSums)> = BTreeMap::new();
     let mut unconverted = Vec::new();
     for line in &lines {
-        let Some(kind) = FundingKind::parse(&line.kind) else { continue };
+        let kind = line.kind.as_str();
         total_by_currency.entry(line.currency.clone()).or_default().add(kind, line.amount_minor);
         let funder = funders.entry(line.partner_id).or_default();
         funder.0.entry(line.currency.clone()).or_default().add(kind, line.amount_minor);
@@ -151,9 +139,9 @@ pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> 
             None => unconverted.push(line.id),
         }
     }
-    let by_currency = |sums: &BTreeMap<String, Sums>| {
+    let by_currency = |sums: &BTreeMap<String, FlowSums>| {
         sums.iter()
-            .map(|(currency, sums)| CurrencyFlows { currency: currency.clone(), flows: sums.flows(currency) })
+            .map(|(currency, sums)| CurrencyFlows { currency: currency.clone(), flows: Flows::of(sums, currency) })
             .collect::<Vec<_>>()
     };
     let mut funder_list: Vec<FunderFinancing> = funders
@@ -164,7 +152,7 @@ pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> 
                 partner: partner_ref(partner),
                 is_classic_ptf: partner.is_classic_ptf,
                 by_currency: by_currency(currencies),
-                xof: xof.flows("XOF"),
+                xof: Flows::of(xof, "XOF"),
             })
         })
         .collect();
@@ -182,7 +170,7 @@ pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> 
         budget: budget.map(|(money, _)| money),
         funders: funder_list,
         by_currency: by_currency(&total_by_currency),
-        xof: total_xof.flows("XOF"),
+        xof: Flows::of(&total_xof, "XOF"),
         classic_ptf_share: Shares { pledged: share(0), committed: share(1), disbursed: share(2), spent: share(3) },
         unconverted_lines: unconverted,
     })

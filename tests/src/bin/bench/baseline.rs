@@ -430,9 +430,13 @@ async fn partner_projects(state: web::Data<State>, query: web::Query<PartnerQuer
                     }
                 }
             }
-            let mut totals: HashMap<Uuid, [i64; 4]> = HashMap::new();
+            let mut totals: HashMap<Uuid, [i128; 4]> = HashMap::new();
             let mut shown: HashMap<Uuid, Vec<FundingLine>> = HashMap::new();
             for (id, project, funder, kind, minor, currency, date, reference, public) in lines {
+                // The API's rule: only the partner's own and public lines, in the lines and the totals.
+                if funder != partner && !public {
+                    continue;
+                }
                 let rate = rates.get(&currency).and_then(|list| list.iter().rev().find(|(from, _)| *from <= date)).map(|(_, r)| r);
                 let xof = api::money::to_xof(minor, &currency, rate);
                 let slot = match kind.as_str() {
@@ -444,9 +448,7 @@ async fn partner_projects(state: web::Data<State>, query: web::Query<PartnerQuer
                 if let Some(xof) = xof {
                     totals.entry(project).or_default()[slot] += xof;
                 }
-                if (funder == partner || public)
-                    && let Some(f) = funders.get(&funder)
-                {
+                if let Some(f) = funders.get(&funder) {
                     shown.entry(project).or_default().push(FundingLine {
                         id,
                         funder: PartnerRef { id: f.id, name: f.name.clone(), country: f.country.clone(), kind: f.kind.clone() },
