@@ -17,3 +17,4 @@ mod records;
 mod roles;
 mod steering;
 mod users;
+mod webhooks;

@@ -14,7 +14,7 @@ struct Fixture {
     other: String,
 }
 
-async fn project(app: &TestApp, title: &str, participants: Value) -> String {
+pub(crate) async fn project(app: &TestApp, title: &str, participants: Value) -> String {
     let body = json!({"title": title, "summary": "Résumé public", "internal_notes": "NE PAS DIVULGUER", "division": "decentralized_cooperation",
         "domains": ["water"], "communes": ["commune_iii"], "participants": participants});
     let (status, _, created) = read(app.post_json("/api/v1/projects", &body).await).await;
@@ -283,13 +283,13 @@ fn verify(secret: &str, received: &tests::Received) -> bool {
     expected == v1
 }
 
-fn fast_webhooks(settings: &mut api::config::Settings) {
+pub(crate) fn fast_webhooks(settings: &mut api::config::Settings) {
     settings.partners.webhook_allow_private = true;
     settings.partners.webhook_poll_interval = Duration::from_millis(50);
     settings.partners.webhook_retry_base = Duration::from_millis(100);
 }
 
-async fn register(app: &TestApp, token: &str, url: &str, events: Value) -> (u16, Value) {
+pub(crate) async fn register(app: &TestApp, token: &str, url: &str, events: Value) -> (u16, Value) {
     let body = json!({"url": url, "events": events, "secret": "a-shared-secret-of-at-least-32-characters"});
     let (status, _, body) =
         read(app.request_as(Some(token), Method::POST, "/api/v1/webhooks").json(&body).send().await.unwrap()).await;

@@ -2,18 +2,29 @@
 //! one delivery per event and interested endpoint, and (2) sends the deliveries that are due,
 //! retrying failures with exponential back-off and jitter until they are `WEBHOOK_MAX_AGE_SECS`
 //! old, when the delivery is given up and its endpoint marked `failing`.
-use std::{collections::HashMap, time::Duration};
+//!
+//! Sending is concurrent and fair: up to `WEBHOOK_CONCURRENCY` deliveries in flight, at most one
+//! per endpoint (held by a lease in the database, so that a second instance would not send to the
+//! same endpoint at once), the oldest due delivery of each endpoint, endpoints taken in turns
+//! across partners. An endpoint failing `WEBHOOK_PAUSE_AFTER_FAILURES` attempts in a row is
+//! paused; after `WEBHOOK_PAUSE_COOLDOWN_SECS` one probe is sent, and its success resumes it.
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use actix_web::web;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{feed_cursor, funding_line, project, project_participant, webhook_delivery, webhook_endpoint};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
+use tokio::task::{Id, JoinSet};
 use uuid::Uuid;
 
-use super::{address, signature};
+use super::{WebhookStatus, address, signature};
 use crate::{config::Environment, error::ApiError, feed, routes::partner_api::view, state::AppState};
 
 const CURSOR: &str = "webhooks";
@@ -21,17 +32,51 @@ pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
-/// Runs the worker until the process ends.
+/// Runs the worker until the process ends (aborting it aborts the deliveries in flight; their
+/// rows stay pending and their endpoints' leases expire).
 pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let interval = state.settings.partners.webhook_poll_interval;
+        let concurrency = state.settings.partners.webhook_concurrency.max(1);
+        let mut flights: JoinSet<()> = JoinSet::new();
+        let mut in_flight: HashMap<Id, Uuid> = HashMap::new();
+        let mut turns = Turns::default();
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tokio::time::sleep(interval).await;
-            if let Err(error) = fan_out(&state).await {
+            // The feed is read on the interval; a delivery that ends frees its slot at once.
+            let tick = tokio::select! {
+                _ = ticker.tick() => true,
+                Some(done) = flights.join_next_with_id(), if !flights.is_empty() => {
+                    in_flight.remove(&done.map_or_else(|error| error.id(), |(id, ())| id));
+                    false
+                }
+            };
+            while let Some(done) = flights.try_join_next_with_id() {
+                in_flight.remove(&done.map_or_else(|error| error.id(), |(id, ())| id));
+            }
+            if tick && let Err(error) = fan_out(&state).await {
                 tracing::warn!(?error, "webhooks: cannot read the change feed");
             }
-            if let Err(error) = deliver_due(&state).await {
-                tracing::warn!(?error, "webhooks: cannot deliver");
+            let free = concurrency.saturating_sub(in_flight.len());
+            if free == 0 {
+                continue;
+            }
+            let busy: HashSet<Uuid> = in_flight.values().copied().collect();
+            match claim_due(&state, &busy, free, &mut turns).await {
+                Ok(claims) => {
+                    for (endpoint, delivery) in claims {
+                        let endpoint_id = endpoint.id;
+                        let state = state.clone();
+                        let task = flights.spawn(async move {
+                            if let Err(error) = attempt(&state, endpoint, delivery).await {
+                                tracing::warn!(?error, "webhooks: cannot record a delivery attempt");
+                            }
+                        });
+                        in_flight.insert(task.id(), endpoint_id);
+                    }
+                }
+                Err(error) => tracing::warn!(?error, "webhooks: cannot deliver"),
             }
         }
     })
@@ -147,75 +192,241 @@ async fn save_position(db: &impl ConnectionTrait, position: (i64, i64)) -> Resul
     Ok(())
 }
 
-/// Sends the deliveries that are due.
-pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
-    let now = Utc::now();
-    let due = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::Status.eq(PENDING))
-        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
-        .order_by_asc(webhook_delivery::Column::NextAttemptAt)
-        .limit(20)
-        .all(&state.db)
-        .await?;
-    let mut sent = 0;
-    for delivery in due {
-        // Claim it, so that a second worker (another instance) does not send it too.
-        let lease = now
-            + chrono::Duration::from_std(state.settings.partners.webhook_timeout * 2)
-                .unwrap_or(chrono::Duration::seconds(10));
-        let claimed = webhook_delivery::Entity::update_many()
-            .col_expr(webhook_delivery::Column::NextAttemptAt, lease.into())
-            .filter(webhook_delivery::Column::Id.eq(delivery.id))
-            .filter(webhook_delivery::Column::NextAttemptAt.eq(delivery.next_attempt_at))
-            .filter(webhook_delivery::Column::Status.eq(PENDING))
-            .exec(&state.db)
-            .await?;
-        if claimed.rows_affected == 1 {
-            attempt(state, delivery).await?;
-            sent += 1;
-        }
-    }
-    Ok(sent)
+/// Who was served last: partners and endpoints take turns, the least recently served first.
+#[derive(Default)]
+pub struct Turns {
+    clock: u64,
+    partners: HashMap<Uuid, u64>,
+    endpoints: HashMap<Uuid, u64>,
 }
 
-async fn attempt(state: &AppState, delivery: webhook_delivery::Model) -> Result<(), ApiError> {
-    let endpoint = webhook_endpoint::Entity::find_by_id(delivery.endpoint_id).one(&state.db).await?;
-    let outcome = match endpoint.as_ref().filter(|e| e.archived_at.is_none()) {
-        None => Err((None, "the endpoint was removed".to_owned())),
-        Some(endpoint) => send(state, endpoint, &delivery).await,
+impl Turns {
+    /// `(partner, endpoint)` pairs in serving order: one endpoint of each partner per round,
+    /// partners and then their endpoints from the least recently served.
+    pub fn order(&self, mut candidates: Vec<(Uuid, Uuid)>) -> Vec<(Uuid, Uuid)> {
+        let last = |map: &HashMap<Uuid, u64>, id: &Uuid| map.get(id).copied().unwrap_or(0);
+        candidates.sort_by_key(|(partner, endpoint)| {
+            (last(&self.partners, partner), *partner, last(&self.endpoints, endpoint), *endpoint)
+        });
+        let mut rounds: Vec<(usize, usize, (Uuid, Uuid))> = Vec::with_capacity(candidates.len());
+        let (mut partner_rank, mut rank_in_partner) = (0, 0);
+        for (i, candidate) in candidates.iter().enumerate() {
+            if i > 0 && candidates[i - 1].0 != candidate.0 {
+                partner_rank += 1;
+                rank_in_partner = 0;
+            }
+            rounds.push((rank_in_partner, partner_rank, *candidate));
+            rank_in_partner += 1;
+        }
+        rounds.sort_by_key(|(round, rank, _)| (*round, *rank));
+        rounds.into_iter().map(|(_, _, candidate)| candidate).collect()
+    }
+
+    pub fn served(&mut self, partner: Uuid, endpoint: Uuid) {
+        self.clock += 1;
+        self.partners.insert(partner, self.clock);
+        self.endpoints.insert(endpoint, self.clock);
+    }
+}
+
+/// How long an endpoint's lease lasts: longer than one send may take (`send_limit`).
+fn lease(state: &AppState) -> chrono::Duration {
+    chrono::Duration::from_std(send_limit(state) + Duration::from_secs(5)).unwrap_or(chrono::Duration::minutes(1))
+}
+
+/// The longest one delivery may take, address resolution included.
+fn send_limit(state: &AppState) -> Duration {
+    state.settings.partners.webhook_timeout.saturating_mul(2)
+}
+
+/// Picks up to `slots` deliveries, the oldest due one of as many endpoints (not `busy` here, not
+/// leased elsewhere, not paused), and leases their endpoints.
+pub async fn claim_due(
+    state: &AppState,
+    busy: &HashSet<Uuid>,
+    slots: usize,
+    turns: &mut Turns,
+) -> Result<Vec<(webhook_endpoint::Model, webhook_delivery::Model)>, ApiError> {
+    let now = Utc::now();
+    let mut candidates: Vec<Uuid> = webhook_delivery::Entity::find()
+        .select_only()
+        .column(webhook_delivery::Column::EndpointId)
+        .distinct()
+        .filter(webhook_delivery::Column::Status.eq(PENDING))
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    // A paused endpoint whose cool-down is over gets its probe, whatever its deliveries' back-off.
+    let probes: Vec<Uuid> = webhook_endpoint::Entity::find()
+        .select_only()
+        .column(webhook_endpoint::Column::Id)
+        .filter(webhook_endpoint::Column::Status.eq(WebhookStatus::Paused.as_str()))
+        .filter(webhook_endpoint::Column::PausedUntil.lte(now))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    candidates.extend(probes);
+    candidates.retain(|id| !busy.contains(id));
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let endpoints: HashMap<Uuid, webhook_endpoint::Model> = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::Id.is_in(candidates))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|e| e.lease_until.is_none_or(|until| until < now))
+        .filter(|e| e.status != WebhookStatus::Paused.as_str() || e.paused_until.is_none_or(|until| until <= now))
+        .map(|e| (e.id, e))
+        .collect();
+    let order = turns.order(endpoints.values().map(|e| (e.partner_id, e.id)).collect());
+    let mut claims = Vec::new();
+    for (partner, id) in order {
+        if claims.len() >= slots {
+            break;
+        }
+        let Some(endpoint) = endpoints.get(&id) else { continue };
+        let leased = webhook_endpoint::Entity::update_many()
+            .col_expr(webhook_endpoint::Column::LeaseUntil, (now + lease(state)).into())
+            .filter(webhook_endpoint::Column::Id.eq(id))
+            .filter(
+                Condition::any()
+                    .add(webhook_endpoint::Column::LeaseUntil.is_null())
+                    .add(webhook_endpoint::Column::LeaseUntil.lt(now)),
+            )
+            .exec(&state.db)
+            .await?;
+        if leased.rows_affected != 1 {
+            continue;
+        }
+        let mut next = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::EndpointId.eq(id))
+            .filter(webhook_delivery::Column::Status.eq(PENDING));
+        if endpoint.status != WebhookStatus::Paused.as_str() {
+            next = next.filter(webhook_delivery::Column::NextAttemptAt.lte(now));
+        }
+        let next = next
+            .order_by_asc(webhook_delivery::Column::NextAttemptAt)
+            .order_by_asc(webhook_delivery::Column::Id)
+            .one(&state.db)
+            .await?;
+        match next {
+            Some(delivery) => {
+                turns.served(partner, id);
+                claims.push((endpoint.clone(), delivery));
+            }
+            None => release(&state.db, id).await?,
+        }
+    }
+    Ok(claims)
+}
+
+async fn release(db: &impl ConnectionTrait, endpoint: Uuid) -> Result<(), ApiError> {
+    webhook_endpoint::Entity::update_many()
+        .col_expr(webhook_endpoint::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+        .filter(webhook_endpoint::Column::Id.eq(endpoint))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An endpoint's status and consecutive failures after an attempt (the circuit breaker).
+pub fn after_attempt(
+    status: WebhookStatus,
+    failures: i32,
+    succeeded: bool,
+    gave_up: bool,
+    pause_after: i32,
+) -> (WebhookStatus, i32) {
+    if succeeded {
+        let status = if status == WebhookStatus::Paused { WebhookStatus::Active } else { status };
+        return (status, 0);
+    }
+    let failures = failures.saturating_add(1);
+    if pause_after > 0 && failures >= pause_after {
+        (WebhookStatus::Paused, failures)
+    } else if gave_up {
+        (WebhookStatus::Failing, failures)
+    } else {
+        (status, failures)
+    }
+}
+
+/// Sends one delivery, then records its outcome and the endpoint's, and releases the endpoint.
+async fn attempt(
+    state: &AppState,
+    endpoint: webhook_endpoint::Model,
+    delivery: webhook_delivery::Model,
+) -> Result<(), ApiError> {
+    let partners = &state.settings.partners;
+    let outcome = if endpoint.archived_at.is_some() {
+        Err((None, "the endpoint was removed".to_owned()))
+    } else {
+        tokio::time::timeout(send_limit(state), send(state, &endpoint, &delivery))
+            .await
+            .unwrap_or_else(|_| Err((None, "no answer in time".to_owned())))
     };
     let now = Utc::now();
     let attempts = delivery.attempts + 1;
     let mut change: webhook_delivery::ActiveModel = delivery.clone().into();
     change.attempts = Set(attempts);
-    match outcome {
+    let mut gave_up = false;
+    match &outcome {
         Ok(status) => {
             change.status = Set(DELIVERED.to_owned());
-            change.last_status = Set(Some(i32::from(status)));
+            change.last_status = Set(Some(i32::from(*status)));
             change.last_error = Set(None);
             change.delivered_at = Set(Some(now));
         }
         Err((status, error)) => {
             change.last_status = Set(status.map(i32::from));
             change.last_error = Set(Some(error.chars().take(500).collect()));
-            let max_age = chrono::Duration::from_std(state.settings.partners.webhook_max_age)
-                .unwrap_or(chrono::Duration::hours(24));
-            let delay = backoff(state.settings.partners.webhook_retry_base, attempts);
-            if endpoint.is_none() || now + delay - delivery.created_at > max_age {
+            let max_age = chrono::Duration::from_std(partners.webhook_max_age).unwrap_or(chrono::Duration::hours(24));
+            let delay = backoff(partners.webhook_retry_base, attempts);
+            if endpoint.archived_at.is_some() || now + delay - delivery.created_at > max_age {
                 change.status = Set(FAILED.to_owned());
-                if let Some(endpoint) = endpoint {
-                    webhook_endpoint::Entity::update_many()
-                        .col_expr(webhook_endpoint::Column::Status, "failing".into())
-                        .filter(webhook_endpoint::Column::Id.eq(endpoint.id))
-                        .exec(&state.db)
-                        .await?;
-                }
+                gave_up = true;
             } else {
                 change.next_attempt_at = Set(now + delay);
             }
         }
     }
-    change.update(&state.db).await?;
+    let was = WebhookStatus::parse(&endpoint.status);
+    let (status, failures) = if endpoint.archived_at.is_some() {
+        (was, endpoint.consecutive_failures)
+    } else {
+        after_attempt(
+            was,
+            endpoint.consecutive_failures,
+            outcome.is_ok(),
+            gave_up,
+            partners.webhook_pause_after_failures,
+        )
+    };
+    let paused_until = (status == WebhookStatus::Paused).then(|| {
+        now + chrono::Duration::from_std(partners.webhook_pause_cooldown).unwrap_or(chrono::Duration::minutes(1))
+    });
+    let txn = crate::db::begin_write(&state.db).await?;
+    change.update(&txn).await?;
+    if was == WebhookStatus::Paused && status != WebhookStatus::Paused {
+        // Resumed: what waited during the pause is due now.
+        webhook_delivery::Entity::update_many()
+            .col_expr(webhook_delivery::Column::NextAttemptAt, now.into())
+            .filter(webhook_delivery::Column::EndpointId.eq(endpoint.id))
+            .filter(webhook_delivery::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+    }
+    webhook_endpoint::Entity::update_many()
+        .col_expr(webhook_endpoint::Column::Status, status.as_str().into())
+        .col_expr(webhook_endpoint::Column::ConsecutiveFailures, failures.into())
+        .col_expr(webhook_endpoint::Column::PausedUntil, paused_until.into())
+        .col_expr(webhook_endpoint::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+        .filter(webhook_endpoint::Column::Id.eq(endpoint.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -283,5 +494,36 @@ mod tests {
             assert!(delay >= expected * 1000 && delay <= expected * 1500, "attempt {attempt}: {delay} ms");
         }
         assert!(backoff(base, 40).num_hours() <= 9, "capped");
+    }
+
+    #[test]
+    fn the_breaker_pauses_after_n_failures_in_a_row_and_a_success_resumes() {
+        use WebhookStatus::*;
+        assert_eq!(after_attempt(Active, 0, false, false, 3), (Active, 1));
+        assert_eq!(after_attempt(Active, 2, false, false, 3), (Paused, 3));
+        assert_eq!(after_attempt(Paused, 3, false, false, 3), (Paused, 4), "a failed probe");
+        assert_eq!(after_attempt(Paused, 4, true, false, 3), (Active, 0), "a successful probe");
+        assert_eq!(after_attempt(Active, 0, false, true, 3), (Failing, 1), "given up");
+        assert_eq!(after_attempt(Failing, 1, true, false, 3), (Failing, 0), "failing stays visible");
+        assert_eq!(after_attempt(Active, 99, false, false, 0), (Active, 100), "0: never paused");
+    }
+
+    #[test]
+    fn turns_go_round_partners_first_so_none_waits_behind_another() {
+        let id = |n: u128| Uuid::from_u128(n);
+        let (a, b, c) = (id(1), id(2), id(3));
+        // Partner a has four endpoints, b two, c one.
+        let candidates =
+            vec![(a, id(10)), (a, id(11)), (a, id(12)), (a, id(13)), (b, id(20)), (b, id(21)), (c, id(30))];
+        let mut turns = Turns::default();
+        let first: Vec<Uuid> = turns.order(candidates.clone()).into_iter().take(3).map(|(p, _)| p).collect();
+        assert_eq!(first, vec![a, b, c], "one of each partner first");
+        for (partner, endpoint) in [(a, id(10)), (a, id(11)), (b, id(20))] {
+            turns.served(partner, endpoint);
+        }
+        let next = turns.order(candidates);
+        assert_eq!(next[0], (c, id(30)), "the partner not yet served goes first");
+        assert_eq!(next[1], (a, id(12)), "then a's endpoints not yet served");
+        assert_eq!(next[2], (b, id(21)));
     }
 }
