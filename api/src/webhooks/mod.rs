@@ -2,6 +2,7 @@
 //! retries. Every state lives in the database (the change feed is the outbox, written in the
 //! transaction of each change; deliveries are rows), so nothing is lost when the server stops.
 pub mod address;
+pub mod schedule;
 pub mod signature;
 pub mod worker;
 
