@@ -76,6 +76,35 @@ async fn a_partner_whose_endpoints_never_answer_does_not_delay_another_partners_
 }
 
 #[tokio::test]
+async fn two_instances_on_one_database_send_each_delivery_once() {
+    for app in spawn_apps_with(fast_webhooks).await {
+        let second = app.another_instance().await;
+        let receiver = Receiver::start().await;
+        let partner = app.seeded_partner("Angers").await;
+        let (status, body) = register(&app, &app.partner_token(&partner).await, &receiver.url, json!(ALL_EVENTS)).await;
+        assert_eq!(status, 201, "{body}");
+        let theirs = project(&app, "Forages à Banconi", json!([{"partner_id": partner, "roles": ["funding"]}])).await;
+        for step in 1..=10 {
+            progress(if step % 2 == 0 { &app } else { &second }, &theirs, step * 5).await;
+        }
+        let undelivered = app.count_rows_until("webhook_delivery", "status <> 'delivered'", 15, |n| n == 0).await;
+        assert_eq!(undelivered, 0, "{}", app.backend);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let received = receiver.received();
+        let events_queued = app.count_rows("(SELECT DISTINCT event_id FROM webhook_delivery) AS d", "1 = 1").await;
+        let deliveries = app.count_rows("webhook_delivery", "1 = 1").await;
+        assert_eq!(deliveries, events_queued, "{}: one delivery per event, not one per instance", app.backend);
+        let mut events: Vec<&str> = received.iter().map(|r| r.event_id.as_str()).collect();
+        events.sort_unstable();
+        events.dedup();
+        assert_eq!(received.len(), events.len(), "{}: no event sent twice", app.backend);
+        assert_eq!(received.len() as i64, deliveries);
+        second.stopper.stop().await;
+        receiver.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_partner_may_register_only_the_configured_number_of_endpoints() {
     let settings = |s: &mut api::config::Settings| {
         s.partners.webhook_allow_private = true;

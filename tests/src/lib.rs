@@ -139,6 +139,13 @@ impl TestApp {
         start(self.backend, self.database_url.clone(), settings, self._folder.clone()).await
     }
 
+    /// Starts a second server on the same database, beside this one (two instances).
+    pub async fn another_instance(&self) -> TestApp {
+        let mut settings = self.settings.clone();
+        settings.bind_addr = "127.0.0.1:0".parse().expect("loopback address");
+        start(self.backend, self.database_url.clone(), settings, self._folder.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use entity::{feed_cursor, funding_line, project, project_participant, webhook_delivery, webhook_endpoint};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::OnConflict,
 };
 use serde_json::json;
 use tokio::task::{Id, JoinSet};
@@ -88,8 +89,7 @@ pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
 /// Turns new feed events into deliveries, in one transaction with the worker's position.
 pub async fn fan_out(state: &AppState) -> Result<usize, ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
-    let position =
-        feed_cursor::Entity::find_by_id(CURSOR.to_owned()).one(&txn).await?.map_or((0, 0), |c| (c.txid, c.seq));
+    let position = locked_position(&txn).await?;
     let events = feed::events_after(&txn, None, position, 200).await?;
     let Some(last) = events.last().map(|e| e.position) else {
         txn.commit().await?;
@@ -184,14 +184,22 @@ pub async fn fan_out(state: &AppState) -> Result<usize, ApiError> {
     Ok(created)
 }
 
+/// The worker's position, its row created if missing and locked until the transaction ends, so
+/// that two instances never turn the same events into deliveries.
+async fn locked_position(db: &impl ConnectionTrait) -> Result<(i64, i64), ApiError> {
+    let start = feed_cursor::ActiveModel { name: Set(CURSOR.to_owned()), txid: Set(0), seq: Set(0) };
+    feed_cursor::Entity::insert(start)
+        .on_conflict(OnConflict::column(feed_cursor::Column::Name).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    let cursor = feed_cursor::Entity::find_by_id(CURSOR.to_owned()).lock_exclusive().one(db).await?;
+    Ok(cursor.map_or((0, 0), |c| (c.txid, c.seq)))
+}
+
 async fn save_position(db: &impl ConnectionTrait, position: (i64, i64)) -> Result<(), ApiError> {
-    let existing = feed_cursor::Entity::find_by_id(CURSOR.to_owned()).one(db).await?;
-    let model = feed_cursor::ActiveModel { name: Set(CURSOR.to_owned()), txid: Set(position.0), seq: Set(position.1) };
-    if existing.is_some() {
-        model.update(db).await?
-    } else {
-        model.insert(db).await?
-    };
+    feed_cursor::ActiveModel { name: Set(CURSOR.to_owned()), txid: Set(position.0), seq: Set(position.1) }
+        .update(db)
+        .await?;
     Ok(())
 }
 
