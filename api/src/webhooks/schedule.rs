@@ -9,7 +9,9 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use entity::{webhook_delivery, webhook_endpoint};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query,
+};
 use uuid::Uuid;
 
 use super::{WebhookStatus, worker::PENDING};
@@ -86,6 +88,15 @@ pub async fn claim_due(
         .column(webhook_endpoint::Column::Id)
         .filter(webhook_endpoint::Column::Status.eq(WebhookStatus::Paused.as_str()))
         .filter(webhook_endpoint::Column::PausedUntil.lte(now))
+        .filter(
+            webhook_endpoint::Column::Id.in_subquery(
+                Query::select()
+                    .column(webhook_delivery::Column::EndpointId)
+                    .from(webhook_delivery::Entity)
+                    .and_where(webhook_delivery::Column::Status.eq(PENDING))
+                    .to_owned(),
+            ),
+        )
         .into_tuple()
         .all(&state.db)
         .await?;
