@@ -146,6 +146,8 @@ start_server() {
     LOGIN_ATTEMPTS_PER_MINUTE=100000 \
     LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS=100000 \
     WEBHOOK_ALLOW_PRIVATE=true \
+    WEBHOOK_MAX_ENDPOINTS_PER_PARTNER=100000 \
+    WEBHOOK_REDELIVERIES_PER_MINUTE=100000 \
     "$binary" serve >"$out/server-$label.log" 2>&1 &
   server_pid=$!
   server_pids+=("$server_pid")

@@ -89,6 +89,17 @@ pub struct PartnerSettings {
     pub webhook_timeout: Duration,
     /// Allow webhook URLs on private, loopback or link-local addresses (tests, internal setups).
     pub webhook_allow_private: bool,
+    // Fairness between partner systems (issue #14, item 6).
+    /// Deliveries in flight at once, at most one per endpoint.
+    pub webhook_concurrency: usize,
+    /// Endpoints a partner may have (archived ones do not count).
+    pub webhook_max_endpoints_per_partner: u64,
+    /// Manual redeliveries per endpoint and minute (a burst of as many).
+    pub webhook_redeliveries_per_minute: u32,
+    /// Consecutive failed attempts after which an endpoint is paused (0: never).
+    pub webhook_pause_after_failures: i32,
+    /// How long a paused endpoint waits before one probe delivery.
+    pub webhook_pause_cooldown: Duration,
     /// The `reporting-org` reference of the IATI publication.
     pub iati_reporting_org: String,
 }
@@ -102,6 +113,11 @@ impl PartnerSettings {
             webhook_poll_interval: Duration::from_secs(1),
             webhook_timeout: Duration::from_secs(5),
             webhook_allow_private: false,
+            webhook_concurrency: 16,
+            webhook_max_endpoints_per_partner: 10,
+            webhook_redeliveries_per_minute: 10,
+            webhook_pause_after_failures: 10,
+            webhook_pause_cooldown: Duration::from_secs(60),
             iati_reporting_org: "XM-DAC-ML-BKO-DJCD".to_owned(),
         }
     }
@@ -355,6 +371,40 @@ impl Settings {
                     false,
                     "true or false",
                 )?,
+                webhook_concurrency: parse_or(
+                    "WEBHOOK_CONCURRENCY",
+                    get("WEBHOOK_CONCURRENCY"),
+                    16,
+                    "a whole number from 1",
+                )?
+                .max(1),
+                webhook_max_endpoints_per_partner: parse_or(
+                    "WEBHOOK_MAX_ENDPOINTS_PER_PARTNER",
+                    get("WEBHOOK_MAX_ENDPOINTS_PER_PARTNER"),
+                    10,
+                    "a whole number from 1",
+                )?
+                .max(1),
+                webhook_redeliveries_per_minute: parse_or(
+                    "WEBHOOK_REDELIVERIES_PER_MINUTE",
+                    get("WEBHOOK_REDELIVERIES_PER_MINUTE"),
+                    10,
+                    "a whole number from 1",
+                )?
+                .max(1),
+                webhook_pause_after_failures: parse_or(
+                    "WEBHOOK_PAUSE_AFTER_FAILURES",
+                    get("WEBHOOK_PAUSE_AFTER_FAILURES"),
+                    10,
+                    "a whole number (0: never pause)",
+                )?
+                .max(0),
+                webhook_pause_cooldown: Duration::from_secs(parse_or(
+                    "WEBHOOK_PAUSE_COOLDOWN_SECS",
+                    get("WEBHOOK_PAUSE_COOLDOWN_SECS"),
+                    60,
+                    "seconds",
+                )?),
                 iati_reporting_org: get("IATI_REPORTING_ORG")
                     .unwrap_or_else(|| PartnerSettings::defaults().iati_reporting_org),
             },

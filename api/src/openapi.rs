@@ -123,7 +123,7 @@ const CSV_EXPORTS: &[&str] =
     &["list_partners", "list_agreements", "list_projects", "list_funding_lines", "list_events"];
 
 /// Operations that answer 429 when a caller goes over its allowance.
-const THROTTLED: &[&str] = &["login", "issue_client_token"];
+const THROTTLED: &[&str] = &["login", "issue_client_token", "redeliver_webhook"];
 /// Operations whose `If-Match` is optional (a move honours it when sent).
 const OPTIONAL_IF_MATCH: &[&str] = &["change_agreement_status", "create_status_update"];
 /// Update bodies that the server refuses when empty.

@@ -12,6 +12,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub login_throttle: LoginThrottle,
     pub partner_limiter: crate::routes::partner_api::caller::PartnerLimiter,
+    /// Manual redeliveries per webhook endpoint.
+    pub webhook_redeliveries: governor::DefaultKeyedRateLimiter<uuid::Uuid>,
 }
 
 impl AppState {
@@ -25,6 +27,7 @@ impl AppState {
             partner_limiter: crate::routes::partner_api::caller::PartnerLimiter::new(
                 settings.partners.requests_per_minute,
             ),
+            webhook_redeliveries: crate::auth::throttle::limiter(settings.partners.webhook_redeliveries_per_minute),
             db,
             settings,
         }

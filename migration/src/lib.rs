@@ -12,6 +12,7 @@ mod m20261127_000008_create_change_events;
 mod m20261127_000009_create_webhooks;
 mod m20261127_000010_create_steering;
 mod m20261127_000011_index_change_event_by_project_position;
+mod m20261203_000013_webhook_fairness;
 mod m20261203_000015_audit_client_request_and_event_division;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_create_webhooks::Migration),
             Box::new(m20261127_000010_create_steering::Migration),
             Box::new(m20261127_000011_index_change_event_by_project_position::Migration),
+            Box::new(m20261203_000013_webhook_fairness::Migration),
             Box::new(m20261203_000015_audit_client_request_and_event_division::Migration),
         ]
     }

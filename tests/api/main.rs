@@ -20,3 +20,4 @@ mod records;
 mod roles;
 mod steering;
 mod users;
+mod webhooks;

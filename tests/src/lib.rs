@@ -143,6 +143,13 @@ impl TestApp {
         start(self.backend, self.database_url.clone(), settings, self._folder.clone()).await
     }
 
+    /// Starts a second server on the same database, beside this one (two instances).
+    pub async fn another_instance(&self) -> TestApp {
+        let mut settings = self.settings.clone();
+        settings.bind_addr = "127.0.0.1:0".parse().expect("loopback address");
+        start(self.backend, self.database_url.clone(), settings, self._folder.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -265,6 +272,24 @@ impl TestApp {
             .expect("one row");
         row.try_get::<i64>("", "n").expect("a count")
     }
+
+    /// Polls `count_rows` until `done` holds of the count or `seconds` pass; returns the last count.
+    pub async fn count_rows_until(
+        &self,
+        table: &str,
+        condition: &str,
+        seconds: u64,
+        done: impl Fn(i64) -> bool,
+    ) -> i64 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let count = self.count_rows(table, condition).await;
+            if done(count) || std::time::Instant::now() >= deadline {
+                return count;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
 }
 
 /// The status, the content type and the JSON body of a response, for assertions.
@@ -368,6 +393,21 @@ impl Receiver {
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }
+}
+
+/// A webhook receiver that accepts connections and never answers (a stalled partner system):
+/// every delivery to it lasts the whole `WEBHOOK_TIMEOUT_MS`. Returns its URL; it lives as long
+/// as the test's runtime.
+pub async fn silent_receiver() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let port = listener.local_addr().expect("an address").port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    format!("http://127.0.0.1:{port}/silent")
 }
 
 /// Waits until `check` holds, for at most `seconds`.

@@ -3,7 +3,11 @@
 //! allowance refills by itself.
 use std::{num::NonZeroU32, time::Duration};
 
+use std::hash::Hash;
+
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
+
+use crate::error::ApiError;
 
 pub struct LoginThrottle {
     per_account: DefaultKeyedRateLimiter<String>,
@@ -33,12 +37,20 @@ impl LoginThrottle {
     }
 }
 
-fn limiter(per_minute: u32) -> DefaultKeyedRateLimiter<String> {
+/// A limiter per key: a burst of `per_minute`, refilled continuously over the minute.
+pub fn limiter<K: Clone + Hash + Eq>(per_minute: u32) -> DefaultKeyedRateLimiter<K> {
     let burst = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
     let quota = Quota::with_period(Duration::from_secs(60) / burst.get())
         .unwrap_or_else(|| Quota::per_minute(burst))
         .allow_burst(burst);
     RateLimiter::keyed(quota)
+}
+
+/// Counts one action of `key`: 429 with the wait when it is over its allowance.
+pub fn allow<K: Clone + Hash + Eq>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), ApiError> {
+    limiter.check_key(key).map_err(|denied| ApiError::TooManyRequests {
+        retry_after: denied.wait_time_from(governor::clock::DefaultClock::default().now()),
+    })
 }
 
 #[cfg(test)]

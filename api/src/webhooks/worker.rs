@@ -2,18 +2,33 @@
 //! one delivery per event and interested endpoint, and (2) sends the deliveries that are due,
 //! retrying failures with exponential back-off and jitter until they are `WEBHOOK_MAX_AGE_SECS`
 //! old, when the delivery is given up and its endpoint marked `failing`.
-use std::{collections::HashMap, time::Duration};
+//!
+//! Sending is concurrent and fair: up to `WEBHOOK_CONCURRENCY` deliveries in flight, at most one
+//! per endpoint (held by a lease in the database, so that a second instance would not send to the
+//! same endpoint at once), the oldest due delivery of each endpoint, endpoints taken in turns
+//! across partners. An endpoint failing `WEBHOOK_PAUSE_AFTER_FAILURES` attempts in a row is
+//! paused; after `WEBHOOK_PAUSE_COOLDOWN_SECS` one probe is sent, and its success resumes it.
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use actix_web::web;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{feed_cursor, funding_line, project, project_participant, webhook_delivery, webhook_endpoint};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::OnConflict,
 };
 use serde_json::json;
+use tokio::task::{Id, JoinSet};
 use uuid::Uuid;
 
-use super::{address, signature};
+use super::{
+    WebhookStatus, address,
+    schedule::{Turns, after_attempt, claim_due, send_limit},
+    signature,
+};
 use crate::{config::Environment, error::ApiError, feed, routes::partner_api::view, state::AppState};
 
 const CURSOR: &str = "webhooks";
@@ -21,17 +36,51 @@ pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
-/// Runs the worker until the process ends.
+/// Runs the worker until the process ends (aborting it aborts the deliveries in flight; their
+/// rows stay pending and their endpoints' leases expire).
 pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let interval = state.settings.partners.webhook_poll_interval;
+        let concurrency = state.settings.partners.webhook_concurrency.max(1);
+        let mut flights: JoinSet<()> = JoinSet::new();
+        let mut in_flight: HashMap<Id, Uuid> = HashMap::new();
+        let mut turns = Turns::default();
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tokio::time::sleep(interval).await;
-            if let Err(error) = fan_out(&state).await {
+            // The feed is read on the interval; a delivery that ends frees its slot at once.
+            let tick = tokio::select! {
+                _ = ticker.tick() => true,
+                Some(done) = flights.join_next_with_id(), if !flights.is_empty() => {
+                    in_flight.remove(&done.map_or_else(|error| error.id(), |(id, ())| id));
+                    false
+                }
+            };
+            while let Some(done) = flights.try_join_next_with_id() {
+                in_flight.remove(&done.map_or_else(|error| error.id(), |(id, ())| id));
+            }
+            if tick && let Err(error) = fan_out(&state).await {
                 tracing::warn!(?error, "webhooks: cannot read the change feed");
             }
-            if let Err(error) = deliver_due(&state).await {
-                tracing::warn!(?error, "webhooks: cannot deliver");
+            let free = concurrency.saturating_sub(in_flight.len());
+            if free == 0 {
+                continue;
+            }
+            let busy: HashSet<Uuid> = in_flight.values().copied().collect();
+            match claim_due(&state, &busy, free, &mut turns).await {
+                Ok(claims) => {
+                    for (endpoint, delivery) in claims {
+                        let endpoint_id = endpoint.id;
+                        let state = state.clone();
+                        let task = flights.spawn(async move {
+                            if let Err(error) = attempt(&state, endpoint, delivery).await {
+                                tracing::warn!(?error, "webhooks: cannot record a delivery attempt");
+                            }
+                        });
+                        in_flight.insert(task.id(), endpoint_id);
+                    }
+                }
+                Err(error) => tracing::warn!(?error, "webhooks: cannot deliver"),
             }
         }
     })
@@ -40,8 +89,7 @@ pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
 /// Turns new feed events into deliveries, in one transaction with the worker's position.
 pub async fn fan_out(state: &AppState) -> Result<usize, ApiError> {
     let txn = crate::db::begin_write(&state.db).await?;
-    let position =
-        feed_cursor::Entity::find_by_id(CURSOR.to_owned()).one(&txn).await?.map_or((0, 0), |c| (c.txid, c.seq));
+    let position = locked_position(&txn).await?;
     let events = feed::events_after(&txn, None, position, 200).await?;
     let Some(last) = events.last().map(|e| e.position) else {
         txn.commit().await?;
@@ -134,86 +182,99 @@ pub async fn fan_out(state: &AppState) -> Result<usize, ApiError> {
     Ok(created)
 }
 
+/// The worker's position, its row created if missing and locked until the transaction ends, so
+/// that two instances never turn the same events into deliveries.
+async fn locked_position(db: &impl ConnectionTrait) -> Result<(i64, i64), ApiError> {
+    let start = feed_cursor::ActiveModel { name: Set(CURSOR.to_owned()), txid: Set(0), seq: Set(0) };
+    feed_cursor::Entity::insert(start)
+        .on_conflict(OnConflict::column(feed_cursor::Column::Name).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    let cursor = feed_cursor::Entity::find_by_id(CURSOR.to_owned()).lock_exclusive().one(db).await?;
+    Ok(cursor.map_or((0, 0), |c| (c.txid, c.seq)))
+}
+
 async fn save_position(db: &impl ConnectionTrait, position: (i64, i64)) -> Result<(), ApiError> {
-    let existing = feed_cursor::Entity::find_by_id(CURSOR.to_owned()).one(db).await?;
-    let model = feed_cursor::ActiveModel { name: Set(CURSOR.to_owned()), txid: Set(position.0), seq: Set(position.1) };
-    if existing.is_some() {
-        model.update(db).await?
-    } else {
-        model.insert(db).await?
-    };
+    feed_cursor::ActiveModel { name: Set(CURSOR.to_owned()), txid: Set(position.0), seq: Set(position.1) }
+        .update(db)
+        .await?;
     Ok(())
 }
 
-/// Sends the deliveries that are due.
-pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
-    let now = Utc::now();
-    let due = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::Status.eq(PENDING))
-        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
-        .order_by_asc(webhook_delivery::Column::NextAttemptAt)
-        .limit(20)
-        .all(&state.db)
-        .await?;
-    let mut sent = 0;
-    for delivery in due {
-        // Claim it, so that a second worker (another instance) does not send it too.
-        let lease = now
-            + chrono::Duration::from_std(state.settings.partners.webhook_timeout * 2)
-                .unwrap_or(chrono::Duration::seconds(10));
-        let claimed = webhook_delivery::Entity::update_many()
-            .col_expr(webhook_delivery::Column::NextAttemptAt, lease.into())
-            .filter(webhook_delivery::Column::Id.eq(delivery.id))
-            .filter(webhook_delivery::Column::NextAttemptAt.eq(delivery.next_attempt_at))
-            .filter(webhook_delivery::Column::Status.eq(PENDING))
-            .exec(&state.db)
-            .await?;
-        if claimed.rows_affected == 1 {
-            attempt(state, delivery).await?;
-            sent += 1;
-        }
-    }
-    Ok(sent)
-}
-
-async fn attempt(state: &AppState, delivery: webhook_delivery::Model) -> Result<(), ApiError> {
-    let endpoint = webhook_endpoint::Entity::find_by_id(delivery.endpoint_id).one(&state.db).await?;
-    let outcome = match endpoint.as_ref().filter(|e| e.archived_at.is_none()) {
-        None => Err((None, "the endpoint was removed".to_owned())),
-        Some(endpoint) => send(state, endpoint, &delivery).await,
+/// Sends one delivery, then records its outcome and the endpoint's, and releases the endpoint.
+async fn attempt(
+    state: &AppState,
+    endpoint: webhook_endpoint::Model,
+    delivery: webhook_delivery::Model,
+) -> Result<(), ApiError> {
+    let partners = &state.settings.partners;
+    let outcome = if endpoint.archived_at.is_some() {
+        Err((None, "the endpoint was removed".to_owned()))
+    } else {
+        tokio::time::timeout(send_limit(state), send(state, &endpoint, &delivery))
+            .await
+            .unwrap_or_else(|_| Err((None, "no answer in time".to_owned())))
     };
     let now = Utc::now();
     let attempts = delivery.attempts + 1;
     let mut change: webhook_delivery::ActiveModel = delivery.clone().into();
     change.attempts = Set(attempts);
-    match outcome {
+    let mut gave_up = false;
+    match &outcome {
         Ok(status) => {
             change.status = Set(DELIVERED.to_owned());
-            change.last_status = Set(Some(i32::from(status)));
+            change.last_status = Set(Some(i32::from(*status)));
             change.last_error = Set(None);
             change.delivered_at = Set(Some(now));
         }
         Err((status, error)) => {
             change.last_status = Set(status.map(i32::from));
             change.last_error = Set(Some(error.chars().take(500).collect()));
-            let max_age = chrono::Duration::from_std(state.settings.partners.webhook_max_age)
-                .unwrap_or(chrono::Duration::hours(24));
-            let delay = backoff(state.settings.partners.webhook_retry_base, attempts);
-            if endpoint.is_none() || now + delay - delivery.created_at > max_age {
+            let max_age = chrono::Duration::from_std(partners.webhook_max_age).unwrap_or(chrono::Duration::hours(24));
+            let delay = backoff(partners.webhook_retry_base, attempts);
+            if endpoint.archived_at.is_some() || now + delay - delivery.created_at > max_age {
                 change.status = Set(FAILED.to_owned());
-                if let Some(endpoint) = endpoint {
-                    webhook_endpoint::Entity::update_many()
-                        .col_expr(webhook_endpoint::Column::Status, "failing".into())
-                        .filter(webhook_endpoint::Column::Id.eq(endpoint.id))
-                        .exec(&state.db)
-                        .await?;
-                }
+                gave_up = true;
             } else {
                 change.next_attempt_at = Set(now + delay);
             }
         }
     }
-    change.update(&state.db).await?;
+    let was = WebhookStatus::parse(&endpoint.status);
+    let (status, failures) = if endpoint.archived_at.is_some() {
+        (was, endpoint.consecutive_failures)
+    } else {
+        after_attempt(
+            was,
+            endpoint.consecutive_failures,
+            outcome.is_ok(),
+            gave_up,
+            partners.webhook_pause_after_failures,
+        )
+    };
+    let paused_until = (status == WebhookStatus::Paused).then(|| {
+        now + chrono::Duration::from_std(partners.webhook_pause_cooldown).unwrap_or(chrono::Duration::minutes(1))
+    });
+    let txn = crate::db::begin_write(&state.db).await?;
+    change.update(&txn).await?;
+    if was == WebhookStatus::Paused && status != WebhookStatus::Paused {
+        // Resumed: what waited during the pause is due now.
+        webhook_delivery::Entity::update_many()
+            .col_expr(webhook_delivery::Column::NextAttemptAt, now.into())
+            .filter(webhook_delivery::Column::EndpointId.eq(endpoint.id))
+            .filter(webhook_delivery::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+    }
+    webhook_endpoint::Entity::update_many()
+        .col_expr(webhook_endpoint::Column::Status, status.as_str().into())
+        .col_expr(webhook_endpoint::Column::ConsecutiveFailures, failures.into())
+        .col_expr(webhook_endpoint::Column::PausedUntil, paused_until.into())
+        .col_expr(webhook_endpoint::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+        .filter(webhook_endpoint::Column::Id.eq(endpoint.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::feed::EventKind;
+use crate::{feed::EventKind, webhooks::WebhookStatus};
 
 /// A webhook endpoint. Its secret is shown only when it is created.
 #[derive(Serialize, ToSchema)]
@@ -19,8 +19,7 @@ pub struct WebhookResponse {
     pub partner_id: Uuid,
     pub url: String,
     pub events: Vec<EventKind>,
-    /// `active`, or `failing` once a delivery was given up.
-    pub status: String,
+    pub status: WebhookStatus,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -33,7 +32,7 @@ impl From<webhook_endpoint::Model> for WebhookResponse {
             partner_id: model.partner_id,
             url: model.url,
             events: serde_json::from_value(model.events).unwrap_or_default(),
-            status: model.status,
+            status: WebhookStatus::parse(&model.status),
             archived: model.archived_at.is_some(),
             created_at: model.created_at,
             updated_at: model.updated_at,
@@ -63,7 +62,7 @@ pub struct CreateWebhook {
     /// Required when the director registers an endpoint; a partner system's own partner otherwise.
     pub partner_id: Option<Uuid>,
     /// `https` (plain `http` is accepted outside production); it must resolve to a public address.
-    #[schema(max_length = 500, format = "uri")]
+    #[schema(max_length = 500, format = "web-address")]
     pub url: String,
     #[schema(min_items = 1, max_items = 4)]
     pub events: Vec<EventKind>,

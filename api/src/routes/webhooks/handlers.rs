@@ -1,15 +1,17 @@
 //! Handlers of `/api/v1/webhooks`.
 use actix_web::{HttpResponse, delete, get, http::header, post, web};
 use chrono::Utc;
-use entity::{webhook_delivery, webhook_endpoint};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::{partner, webhook_delivery, webhook_endpoint};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::dto::{
     CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, WebhookCreated, WebhookList, WebhookResponse,
 };
 use crate::{
-    auth::{Authorized, CurrentUser, Role, policy::ManageWebhooks, secrets},
+    auth::{Authorized, CurrentUser, Role, policy::ManageWebhooks, secrets, throttle},
     config::Environment,
     error::ApiError,
     http::{
@@ -19,11 +21,14 @@ use crate::{
         pagination::{decode_cursor, page_limit, split_page},
     },
     i18n::Text,
-    records::audit::{self, ChangeContext},
+    records::{
+        audit::{self, ChangeContext},
+        versioning,
+    },
     routes::partners::queries::check_partners,
     state::AppState,
-    validate::Rules,
-    webhooks::{address, worker::PENDING},
+    validate::{Rules, check_text, check_web_address},
+    webhooks::{WebhookStatus, address, worker::PENDING},
 };
 
 /// A partner system sees only its own endpoints; the director sees all.
@@ -70,8 +75,11 @@ pub async fn list_webhooks(
     tag = "webhooks",
     security(("bearer" = []), ("client_credentials" = [])),
     request_body = CreateWebhook,
-    responses((status = 201, description = "Registered; the secret is shown only here", body = WebhookCreated, headers(
-        ("Location" = String, description = "The endpoint"), ("ETag" = String, description = "Its version"))))
+    responses(
+        (status = 201, description = "Registered; the secret is shown only here", body = WebhookCreated, headers(
+            ("Location" = String, description = "The endpoint"), ("ETag" = String, description = "Its version"))),
+        (status = 409, description = "The partner already has `WEBHOOK_MAX_ENDPOINTS_PER_PARTNER` endpoints (code `too_many_endpoints`)", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
 )]
 #[post("")]
 pub async fn create_webhook(
@@ -98,13 +106,9 @@ pub async fn create_webhook(
     if body.events.is_empty() {
         rules.fail("events", "required", Text::fixed("Au moins un type d'événement.", "At least one event type."));
     }
-    if body.url.len() > 500 {
-        rules.fail("url", "length", Text::fixed("500 caractères au plus.", "At most 500 characters."));
-    }
-    if let Some(secret) = &body.secret
-        && !(32..=200).contains(&secret.chars().count())
-    {
-        rules.fail("secret", "length", Text::fixed("Entre 32 et 200 caractères.", "Between 32 and 200 characters."));
+    check_web_address(&mut rules, "url", &body.url);
+    if let Some(secret) = &body.secret {
+        check_text(&mut rules, "secret", secret, 32, 200);
     }
     rules.finish()?;
     let allow_http = state.settings.environment != Environment::Production;
@@ -128,18 +132,38 @@ pub async fn create_webhook(
     };
     let now = Utc::now();
     let txn = crate::db::begin_write(&state.db).await?;
+    // The partner's row lock makes the count and the insert one step for concurrent registrations.
+    versioning::lock::<partner::Entity>(&txn, partner_id).await?;
+    let registered = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::PartnerId.eq(partner_id))
+        .filter(webhook_endpoint::Column::ArchivedAt.is_null())
+        .count(&txn)
+        .await?;
+    let cap = state.settings.partners.webhook_max_endpoints_per_partner;
+    if registered >= cap {
+        return Err(ApiError::conflict(
+            "too_many_endpoints",
+            Text::new(
+                format!("Ce partenaire a déjà {cap} points de réception ; supprimez-en un d'abord."),
+                format!("This partner already has {cap} endpoints; remove one first."),
+            ),
+        ));
+    }
     let model = webhook_endpoint::ActiveModel {
         id: Set(Uuid::now_v7()),
         partner_id: Set(partner_id),
         url: Set(body.url),
         events: Set(serde_json::to_value(&events).unwrap_or_default()),
         secret: Set(secret.clone()),
-        status: Set("active".into()),
+        status: Set(WebhookStatus::Active.as_str().into()),
         created_by: Set(Some(caller.id)),
         version: Set(1),
         archived_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        lease_until: Set(None),
+        paused_until: Set(None),
+        consecutive_failures: Set(0),
     }
     .insert(&txn)
     .await?;
@@ -257,7 +281,8 @@ pub async fn list_webhook_deliveries(
 /// Deliver an event again
 ///
 /// Queues a new delivery of the same event (same `X-Event-Id`, so that the receiver can ignore it
-/// if it already has it).
+/// if it already has it). At most `WEBHOOK_REDELIVERIES_PER_MINUTE` per endpoint (429 with
+/// `Retry-After` beyond).
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = []), ("client_credentials" = [])),
@@ -277,6 +302,7 @@ pub async fn redeliver_webhook(
         .one(&state.db)
         .await?
         .ok_or(ApiError::NotFound)?;
+    throttle::allow(&state.webhook_redeliveries, &endpoint.id)?;
     let now = Utc::now();
     let copy = webhook_delivery::ActiveModel {
         id: Set(Uuid::now_v7()),
