@@ -5,6 +5,7 @@ mod auth;
 mod contract;
 mod domains;
 mod errors;
+mod exports;
 mod hardening;
 mod health;
 mod hostile;

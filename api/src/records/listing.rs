@@ -8,6 +8,9 @@ use sea_orm::{
 use serde_json::Value as Json;
 use uuid::Uuid;
 
+mod pipeline;
+pub use pipeline::{BATCH, Listing, PageRequest, Paged};
+
 use crate::{
     error::{ApiError, FieldError},
     http::pagination::{decode_cursor, encode_cursor},
@@ -31,6 +34,7 @@ pub struct SortField {
 }
 
 /// The sort a request asked for: `name` ascending, `-name` descending.
+#[derive(Clone, Copy)]
 pub struct Sort<'a> {
     pub field: &'a SortField,
     pub descending: bool,

@@ -5,7 +5,7 @@ use entity::{agreement, agreement_status_change};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, Func},
 };
 use serde_json::{Map, Value};
@@ -25,7 +25,6 @@ use crate::{
         policy::{MoveAgreements, ReadAgreements, RestoreRecords, WriteAgreements, may_write_division},
     },
     error::ApiError,
-    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -36,7 +35,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, linked_few, page},
+        listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue, linked, linked_few},
         search,
         versioning::{lock, save_versioned},
     },
@@ -140,27 +139,23 @@ pub async fn list_agreements(
     if let Some(condition) = search::matching(agreement::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
     }
-    if let Some(format) = CsvFormat::requested(&req) {
-        let rows = export::batches(
-            state.db.clone(),
-            select,
-            agreement::Column::Id,
-            |row| row.id,
-            |db, rows| async move {
-                Ok(queries::responses(&db, rows)
-                    .await?
-                    .into_iter()
-                    .map(|item| serde_json::to_value(item).unwrap_or_default())
-                    .collect())
-            },
-        );
-        return Ok(export::stream(format, "agreements", rows));
-    }
-    let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
-    let rows = keyset(select, &sort, agreement::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;
-    let (rows, next_cursor) = page(rows, limit, |row| (sort_value(&sort, row), row.id));
-    let items = queries::responses(&state.db, rows).await?;
-    Ok(HttpResponse::Ok().json(AgreementList { items, next_cursor, total }))
+    let listing = Listing {
+        select,
+        sort,
+        id_column: agreement::Column::Id,
+        position: |sort, row| (sort_value(sort, row), row.id),
+    };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond(
+            &req,
+            &state.db,
+            request,
+            "agreements",
+            |db, rows| async move { queries::responses(&db, rows).await },
+            |items, next_cursor, total| AgreementList { items, next_cursor, total },
+        )
+        .await
 }
 
 /// Read an agreement

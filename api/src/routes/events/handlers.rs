@@ -17,7 +17,6 @@ use crate::{
         policy::{ReadEvents, WriteEvents, WriteProjects, may_write_event},
     },
     error::ApiError,
-    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -28,7 +27,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, linked_few, page},
+        listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue, linked_few},
         search,
         versioning::{lock, save_versioned},
     },
@@ -295,26 +294,18 @@ pub async fn list_events(
     if let Some(condition) = search::matching(event::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
     }
-    if let Some(format) = CsvFormat::requested(&req) {
-        let rows = export::batches(
-            state.db.clone(),
-            select,
-            event::Column::Id,
-            |row| row.id,
-            |db, rows| async move {
-                Ok(responses(&db, rows)
-                    .await?
-                    .into_iter()
-                    .map(|item| serde_json::to_value(item).unwrap_or_default())
-                    .collect())
-            },
-        );
-        return Ok(export::stream(format, "events", rows));
-    }
-    let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
-    let rows = keyset(select, &sort, event::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;
-    let (rows, next_cursor) = page(rows, limit, |row| (sort_key(row), row.id));
-    Ok(HttpResponse::Ok().json(EventList { items: responses(&state.db, rows).await?, next_cursor, total }))
+    let listing = Listing { select, sort, id_column: event::Column::Id, position: |_, row| (sort_key(row), row.id) };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond(
+            &req,
+            &state.db,
+            request,
+            "events",
+            |db, rows| async move { responses(&db, rows).await },
+            |items, next_cursor, total| EventList { items, next_cursor, total },
+        )
+        .await
 }
 
 /// Record an event

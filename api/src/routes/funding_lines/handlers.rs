@@ -4,9 +4,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
 use chrono::Utc;
 use entity::{funding_line, partner, project};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
 use super::{
@@ -19,7 +17,6 @@ use crate::{
         policy::{ReadProjects, RestoreRecords, WriteProjects},
     },
     error::ApiError,
-    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -30,7 +27,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, page},
+        listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue},
         versioning::{lock, save_versioned},
     },
     routes::{
@@ -229,14 +226,18 @@ fn filtered(query: &ListFundingLinesQuery) -> Result<sea_orm::Select<funding_lin
     Ok(select)
 }
 
+fn listing(query: &ListFundingLinesQuery) -> Result<Listing<funding_line::Entity>, ApiError> {
+    let sort = Sort::parse(None, SORTS, "created_at")?;
+    let position: fn(&Sort, &funding_line::Model) -> (SortValue, Uuid) =
+        |_, row| (SortValue::Timestamp(row.created_at), row.id);
+    Ok(Listing { select: filtered(query)?, sort, id_column: funding_line::Column::Id, position })
+}
+
 pub async fn list(db: &impl ConnectionTrait, query: &ListFundingLinesQuery) -> Result<FundingLineList, ApiError> {
     let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(None, SORTS, "created_at")?;
-    let select = filtered(query)?;
-    let total = if query.include_total { Some(select.clone().count(db).await?) } else { None };
-    let rows = keyset(select, &sort, funding_line::Column::Id, query.cursor.as_deref(), limit)?.all(db).await?;
-    let (rows, next_cursor) = page(rows, limit, |row| (SortValue::Timestamp(row.created_at), row.id));
-    Ok(FundingLineList { items: responses(db, rows).await?, next_cursor, total })
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    let paged = listing(query)?.page(db, request).await?;
+    Ok(FundingLineList { items: responses(db, paged.rows).await?, next_cursor: paged.next_cursor, total: paged.total })
 }
 
 /// List funding lines
@@ -256,23 +257,18 @@ pub async fn list_funding_lines(
     state: web::Data<AppState>,
     query: web::Query<ListFundingLinesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(format) = CsvFormat::requested(&req) {
-        let rows = export::batches(
-            state.db.clone(),
-            filtered(&query)?,
-            funding_line::Column::Id,
-            |row| row.id,
-            |db, rows| async move {
-                Ok(responses(&db, rows)
-                    .await?
-                    .into_iter()
-                    .map(|item| serde_json::to_value(item).unwrap_or_default())
-                    .collect())
-            },
-        );
-        return Ok(export::stream(format, "funding-lines", rows));
-    }
-    Ok(HttpResponse::Ok().json(list(&state.db, &query).await?))
+    let limit = page_limit(query.limit)?;
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing(&query)?
+        .respond(
+            &req,
+            &state.db,
+            request,
+            "funding-lines",
+            |db, rows| async move { responses(&db, rows).await },
+            |items, next_cursor, total| FundingLineList { items, next_cursor, total },
+        )
+        .await
 }
 
 /// Read a funding line

@@ -3,8 +3,7 @@ use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
 use chrono::Utc;
 use entity::partner;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -18,7 +17,6 @@ use crate::{
         policy::{ReadPartners, RestoreRecords, WritePartners},
     },
     error::ApiError,
-    http::export::{self, CsvFormat},
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
@@ -29,7 +27,7 @@ use crate::{
     records::{
         archive,
         audit::{self, ChangeContext},
-        listing::{Sort, SortField, SortKind, SortValue, keyset, linked, page},
+        listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue, linked},
         search,
         versioning::{lock, save_versioned},
     },
@@ -112,27 +110,19 @@ pub async fn list_partners(
     if let Some(condition) = search::matching(partner::Column::SearchText, query.q.as_deref())? {
         select = select.filter(condition);
     }
-    if let Some(format) = CsvFormat::requested(&req) {
-        let rows = export::batches(
-            state.db.clone(),
-            select,
-            partner::Column::Id,
-            |row| row.id,
-            |db, rows| async move {
-                Ok(queries::responses(&db, rows)
-                    .await?
-                    .into_iter()
-                    .map(|item| serde_json::to_value(item).unwrap_or_default())
-                    .collect())
-            },
-        );
-        return Ok(export::stream(format, "partners", rows));
-    }
-    let total = if query.include_total { Some(select.clone().count(&state.db).await?) } else { None };
-    let rows = keyset(select, &sort, partner::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;
-    let (rows, next_cursor) = page(rows, limit, |row| (sort_value(&sort, row), row.id));
-    let items = queries::responses(&state.db, rows).await?;
-    Ok(HttpResponse::Ok().json(PartnerList { items, next_cursor, total }))
+    let listing =
+        Listing { select, sort, id_column: partner::Column::Id, position: |sort, row| (sort_value(sort, row), row.id) };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond(
+            &req,
+            &state.db,
+            request,
+            "partners",
+            |db, rows| async move { queries::responses(&db, rows).await },
+            |items, next_cursor, total| PartnerList { items, next_cursor, total },
+        )
+        .await
 }
 
 /// Read a partner
