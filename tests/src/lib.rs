@@ -68,15 +68,8 @@ pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> Test
     if let Ok(level) = std::env::var("TEST_LOG") {
         api::telemetry::init(&level, api::config::LogFormat::Text);
     }
-    let (database_url, folder) = match backend {
-        Backend::Sqlite => {
-            let folder = TempFolder::new();
-            (format!("sqlite://{}/djcd.db?mode=rwc", folder.path), Some(std::sync::Arc::new(folder)))
-        }
-        Backend::Postgres => (fresh_postgres_database().await, None),
-    };
+    let began = std::time::Instant::now();
     let mut settings = Settings::development_defaults();
-    settings.database_url = database_url.clone();
     settings.bind_addr = "127.0.0.1:0".parse().expect("loopback address");
     settings.shutdown_grace = std::time::Duration::from_secs(1);
     settings.workers = 2;
@@ -86,7 +79,30 @@ pub async fn spawn_app(backend: Backend, tweak: &impl Fn(&mut Settings)) -> Test
     settings.auth.login_attempts_per_account = 10_000;
     settings.auth.login_attempts_per_address = 10_000;
     tweak(&mut settings);
-    start(backend, database_url, settings, folder).await
+    // The database starts as a copy of the template (migrated and seeded once per process), unless
+    // the tweak changed what the start writes: then it starts empty, as in production.
+    let from_template = template_fits(&settings);
+    let (database_url, folder) = match backend {
+        Backend::Sqlite => {
+            let folder = TempFolder::new();
+            let file = format!("{}/djcd.db", folder.path);
+            if from_template {
+                std::fs::copy(sqlite_template().await, &file).expect("a copy of the SQLite template");
+            }
+            (format!("sqlite://{file}?mode=rwc"), Some(std::sync::Arc::new(folder)))
+        }
+        Backend::Postgres => {
+            let template = if from_template { Some(postgres_template().await) } else { None };
+            (fresh_postgres_database(template).await, None)
+        }
+    };
+    settings.database_url = database_url.clone();
+    let app = start(backend, database_url, settings, folder).await;
+    // `TEST_TIMING=1 cargo test …` prints how long each app took to be ready (database included).
+    if std::env::var_os("TEST_TIMING").is_some() {
+        eprintln!("spawn_app {backend}: {} ms", began.elapsed().as_millis());
+    }
+    app
 }
 
 async fn start(
@@ -119,19 +135,156 @@ async fn start(
     app
 }
 
-/// Creates an empty database on the server named by `TEST_DATABASE_URL` and returns its URL.
-async fn fresh_postgres_database() -> String {
-    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+/// Creates a database on the server named by `TEST_DATABASE_URL`, empty or as a copy of
+/// `template`, and returns its URL.
+async fn fresh_postgres_database(template: Option<&str>) -> String {
+    let admin_url = postgres_admin_url();
     let admin = Database::connect(admin_url.as_str()).await.expect("the PostgreSQL server answers");
     let name = format!("djcd_test_{}", uuid::Uuid::new_v4().simple());
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("CREATE DATABASE");
+    let sql = match template {
+        Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        None => format!("CREATE DATABASE {name}"),
+    };
+    admin.execute_unprepared(&sql).await.expect("CREATE DATABASE");
     admin.close().await.ok();
+    postgres_database_url(&admin_url, &name)
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL")
+}
+
+/// The URL of the database `name` on the server of `admin_url`, with the same parameters.
+fn postgres_database_url(admin_url: &str, name: &str) -> String {
     let (base, query) = match admin_url.split_once('?') {
         Some((base, query)) => (base, format!("?{query}")),
-        None => (admin_url.as_str(), String::new()),
+        None => (admin_url, String::new()),
     };
     let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
     format!("{server}/{name}{query}")
+}
+
+// Template databases: migrating and seeding a database takes most of an app's start, so it is
+// done once per test process (and reused by later runs of the same executable on the same day)
+// into a template, which each test copies: `CREATE DATABASE … TEMPLATE` on PostgreSQL, a file
+// copy on SQLite. `Application::build` still migrates, bootstraps and seeds: on the copy, all
+// three find their work done.
+
+/// Whether the template holds what `Application::build` would write with `settings`: the
+/// bootstrap director is the only setting the start writes (the seed portfolio has none).
+fn template_fits(settings: &Settings) -> bool {
+    settings.auth.bootstrap_director_email.as_deref() == Some(DIRECTOR_EMAIL)
+        && settings.auth.bootstrap_director_password.as_deref() == Some(DIRECTOR_PASSWORD)
+}
+
+/// What a template's content depends on: the migrations, the bootstrap director, the test
+/// executable (a rebuild may change a migration or the seed under the same names) and the day
+/// (seeded timestamps stay recent). Concurrent processes of the same executable share it.
+fn template_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        use migration::MigratorTrait;
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        for migration in migration::Migrator::migrations() {
+            hasher.update(migration.name().as_bytes());
+            hasher.update(b"\n");
+        }
+        hasher.update(format!("{DIRECTOR_EMAIL}\n{DIRECTOR_PASSWORD}\n"));
+        if let Ok(executable) = std::env::current_exe().and_then(std::fs::metadata) {
+            hasher.update(format!("{:?} {}\n", executable.modified().ok(), executable.len()));
+        }
+        hasher.update(chrono::Utc::now().date_naive().to_string());
+        hasher.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect()
+    })
+}
+
+/// Migrates and seeds the database at `database_url` with the functions `Application::build`
+/// calls and the settings `spawn_app` gives it, then closes every connection to it.
+async fn prepare_template(database_url: &str) {
+    let mut settings = Settings::development_defaults();
+    settings.database_url = database_url.to_owned();
+    settings.db_pool_size = 1;
+    settings.auth.bootstrap_director_email = Some(DIRECTOR_EMAIL.into());
+    settings.auth.bootstrap_director_password = Some(DIRECTOR_PASSWORD.into());
+    let db = api::db::connect(&settings).await.expect("the template database opens");
+    api::db::migrate(&db).await.expect("the migrations apply to the template");
+    api::auth::bootstrap::ensure_director(&db, &settings.auth).await.expect("the template's director");
+    api::seed::load_portfolio(&db).await.expect("the template's seed portfolio");
+    if settings.is_sqlite() {
+        // Everything into the main file, which is the one copied.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("a WAL checkpoint");
+    }
+    db.close().await.expect("the template's connections close");
+}
+
+/// The SQLite template file, prepared once per process unless a previous run left it.
+async fn sqlite_template() -> &'static std::path::Path {
+    static TEMPLATE: tokio::sync::OnceCell<std::path::PathBuf> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let path = std::env::temp_dir().join(format!("djcd-template-{}.db", template_key()));
+            if !path.exists() {
+                let folder = TempFolder::new();
+                let building = format!("{}/djcd.db", folder.path);
+                prepare_template(&format!("sqlite://{building}?mode=rwc")).await;
+                // A rename is atomic: another process sees no template or a complete one.
+                std::fs::rename(&building, &path).expect("the SQLite template in place");
+            }
+            path
+        })
+        .await
+}
+
+/// The name of the PostgreSQL template database, prepared once per process unless another
+/// process (or a previous run) did. It is built under a name of its own and renamed when complete,
+/// and no connection to it is allowed afterwards: PostgreSQL copies a database only while no one
+/// is connected to it.
+async fn postgres_template() -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let admin_url = postgres_admin_url();
+            let name = format!("djcd_template_{}", template_key());
+            let admin = Database::connect(admin_url.as_str()).await.expect("the PostgreSQL server answers");
+            if !postgres_database_exists(&admin, &name).await {
+                let building = format!("djcd_template_build_{}", uuid::Uuid::new_v4().simple());
+                admin.execute_unprepared(&format!("CREATE DATABASE {building}")).await.expect("CREATE DATABASE");
+                prepare_template(&postgres_database_url(&admin_url, &building)).await;
+                admin
+                    .execute_unprepared(&format!("ALTER DATABASE {building} WITH ALLOW_CONNECTIONS false"))
+                    .await
+                    .expect("ALTER DATABASE … ALLOW_CONNECTIONS");
+                // The closed connections' server processes may take a moment to end.
+                let mut attempts = 0;
+                loop {
+                    let rename = format!("ALTER DATABASE {building} RENAME TO {name}");
+                    match admin.execute_unprepared(&rename).await {
+                        Ok(_) => break,
+                        Err(_) if postgres_database_exists(&admin, &name).await => {
+                            // Another process finished first: its template serves.
+                            let drop = format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)");
+                            admin.execute_unprepared(&drop).await.ok();
+                            break;
+                        }
+                        Err(error) => {
+                            attempts += 1;
+                            assert!(attempts < 100, "cannot rename the template {building} to {name}: {error}");
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+            }
+            admin.close().await.ok();
+            name
+        })
+        .await
+}
+
+async fn postgres_database_exists(admin: &DatabaseConnection, name: &str) -> bool {
+    let sql = format!("SELECT 1 AS found FROM pg_database WHERE datname = '{name}'");
+    let statement = sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql);
+    admin.query_one_raw(statement).await.expect("a query of pg_database").is_some()
 }
 
 impl TestApp {
