@@ -250,6 +250,17 @@ pub fn may_be_in_charge(role: Role, own_division: Option<Division>, division: Di
     }
 }
 
+/// Who decides that a funding line is shown to every partner of its project: the holders of
+/// `funding.publish` in the table.
+pub fn may_publish_funding(role: Role) -> bool {
+    allows(role, Action::PublishFunding)
+}
+
+/// Row rule of webhooks: a partner system manages its own endpoints; the director every one.
+pub fn may_manage_webhook(role: Role, own_partner: Option<uuid::Uuid>, endpoint_partner: uuid::Uuid) -> bool {
+    role == Role::Director || (role == Role::Partner && own_partner == Some(endpoint_partner))
+}
+
 /// Row rule of events: an event of a division is written by that division's staff and the
 /// director; an event of the whole DJCD (no division) by the director only.
 pub fn may_write_event(role: Role, own_division: Option<Division>, event_division: Option<Division>) -> bool {
@@ -327,6 +338,24 @@ mod tests {
         assert!(may_be_in_charge(DivisionHead, Some(Dc), Dc));
         assert!(!may_be_in_charge(Agent, Some(Dc), Tw));
         assert!(!may_be_in_charge(Partner, None, Tw));
+    }
+
+    #[test]
+    fn funding_publication_follows_the_table() {
+        for role in Role::ALL {
+            assert_eq!(may_publish_funding(role), allows(role, Action::PublishFunding), "{role:?}");
+        }
+        assert!(may_publish_funding(Director));
+        assert!(!may_publish_funding(DivisionHead));
+    }
+
+    #[test]
+    fn a_partner_manages_its_own_webhooks_and_the_director_all() {
+        let (own, other) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        assert!(may_manage_webhook(Director, None, other));
+        assert!(may_manage_webhook(Partner, Some(own), own));
+        assert!(!may_manage_webhook(Partner, Some(own), other));
+        assert!(!may_manage_webhook(DivisionHead, Some(own), own));
     }
 
     #[test]

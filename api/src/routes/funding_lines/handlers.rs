@@ -13,8 +13,8 @@ use super::{
 };
 use crate::{
     auth::{
-        Authorized, CurrentUser, Role,
-        policy::{ReadProjects, RestoreRecords, WriteProjects},
+        Authorized, CurrentUser,
+        policy::{ReadProjects, RestoreRecords, WriteProjects, may_publish_funding},
     },
     error::ApiError,
     http::{
@@ -134,9 +134,9 @@ fn check_note_and_reference(rules: &mut Rules, reference: Option<&str>, note: Op
     }
 }
 
-/// Only the director decides that a line is shown to every partner of the project.
+/// Whether a line is shown to every partner of the project is decided by `funding.publish`.
 fn ensure_may_publish(caller: &CurrentUser, is_public: Option<bool>) -> Result<(), ApiError> {
-    if is_public.is_some() && caller.role != Role::Director { Err(ApiError::Forbidden) } else { Ok(()) }
+    if is_public.is_some() && !may_publish_funding(caller.role) { Err(ApiError::Forbidden) } else { Ok(()) }
 }
 
 /// Creates a funding line of `project_id` (used by `POST /projects/{id}/funding-lines`, and by

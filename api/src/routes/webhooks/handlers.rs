@@ -11,7 +11,11 @@ use super::dto::{
     CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, WebhookCreated, WebhookList, WebhookResponse,
 };
 use crate::{
-    auth::{Authorized, CurrentUser, Role, policy::ManageWebhooks, secrets, throttle},
+    auth::{
+        Authorized, CurrentUser, Role,
+        policy::{ManageWebhooks, may_manage_webhook},
+        secrets, throttle,
+    },
     config::Environment,
     error::ApiError,
     http::{
@@ -33,7 +37,7 @@ use crate::{
 
 /// A partner system sees only its own endpoints; the director sees all.
 fn may_see(caller: &CurrentUser, endpoint: &webhook_endpoint::Model) -> bool {
-    caller.role == Role::Director || caller.partner_id == Some(endpoint.partner_id)
+    may_manage_webhook(caller.role, caller.partner_id, endpoint.partner_id)
 }
 
 async fn find(state: &AppState, caller: &CurrentUser, id: Uuid) -> Result<webhook_endpoint::Model, ApiError> {
