@@ -3,40 +3,17 @@
 //! transaction still running, so a cursor never skips an event that commits late nor repeats one.
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 
-/// What happened to a project.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum EventKind {
-    #[serde(rename = "project.created")]
-    ProjectCreated,
-    #[serde(rename = "project.updated")]
-    ProjectUpdated,
-    #[serde(rename = "project.status_changed")]
-    StatusChanged,
-    #[serde(rename = "project.funding_line_added")]
-    FundingLineAdded,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 4] =
-        [EventKind::ProjectCreated, EventKind::ProjectUpdated, EventKind::StatusChanged, EventKind::FundingLineAdded];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::ProjectCreated => "project.created",
-            EventKind::ProjectUpdated => "project.updated",
-            EventKind::StatusChanged => "project.status_changed",
-            EventKind::FundingLineAdded => "project.funding_line_added",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+crate::code_list! {
+    /// What happened to a project.
+    pub enum EventKind {
+        ProjectCreated = "project.created",
+        ProjectUpdated = "project.updated",
+        StatusChanged = "project.status_changed",
+        FundingLineAdded = "project.funding_line_added",
     }
 }
 

@@ -1,5 +1,8 @@
-//! The fixed code lists of the API with their labels. Each enumeration used in a schema appears
-//! here once, so that `/api/v1/vocabularies` and the forms of the front ends stay in step.
+//! Code lists: every fixed vocabulary of the API is one Rust enum declared with [`code_list!`],
+//! which gives it its stored code, its French and English labels, serde and OpenAPI, strict parsing
+//! (an unknown code is refused, never read as a default) and its entry in `/api/v1/vocabularies`.
+//! The database refuses unknown codes too (migration `m20261203_000016_code_checks`; a unit test
+//! below keeps its lists equal to the enums).
 
 /// A fixed code list: (code, French label, English label).
 pub struct FixedList {
@@ -7,123 +10,118 @@ pub struct FixedList {
     pub entries: &'static [(&'static str, &'static str, &'static str)],
 }
 
-/// Every fixed list. Later resources add theirs here.
-pub const FIXED: &[FixedList] = &[
-    FixedList {
-        name: "role",
-        entries: &[
-            ("director", "Directeur", "Director"),
-            ("division_head", "Chef de division", "Division head"),
-            ("agent", "Agent", "Agent"),
-            ("partner", "Système partenaire", "Partner system"),
-        ],
-    },
-    FixedList {
-        name: "division",
-        entries: &[
-            ("twinning", "Division Jumelage", "Twinning division"),
-            ("decentralized_cooperation", "Division Coopération Décentralisée", "Decentralized cooperation division"),
-        ],
-    },
-    FixedList {
-        name: "partner_kind",
-        entries: &[
-            ("city", "Collectivité territoriale (ville)", "Local government (city)"),
-            ("local_government_network", "Réseau de collectivités locales", "Network of local governments"),
-            (
-                "technical_financial_partner",
-                "Partenaire technique et financier (PTF)",
-                "Technical and financial partner",
-            ),
-            ("international_organization", "Organisation internationale", "International organisation"),
-            ("ngo", "ONG", "NGO"),
-            ("state_service", "Service déconcentré de l'État", "Deconcentrated State service"),
-            ("private", "Secteur privé", "Private sector"),
-        ],
-    },
-    FixedList {
-        name: "agreement_kind",
-        entries: &[
-            ("twinning", "Jumelage", "Twinning"),
-            (
-                "cooperation_convention",
-                "Convention de coopération décentralisée",
-                "Decentralized-cooperation convention",
-            ),
-            ("network_membership", "Adhésion à un réseau", "Network membership"),
-            ("memorandum_of_understanding", "Protocole d'entente", "Memorandum of understanding"),
-            ("financing_agreement", "Convention de financement", "Financing agreement"),
-        ],
-    },
-    FixedList {
-        name: "agreement_status",
-        entries: &[
-            ("in_gestation", "En gestation", "In gestation"),
-            ("active", "Active", "Active"),
-            ("dormant", "En sommeil", "Dormant"),
-            ("suspended", "Suspendue", "Suspended"),
-            ("ended", "Terminée", "Ended"),
-        ],
-    },
-    FixedList {
-        name: "project_status",
-        entries: &[
-            ("pipeline", "Identification", "Pipeline"),
-            ("implementation", "En cours d'exécution", "Implementation"),
-            ("finalisation", "En finalisation", "Finalisation"),
-            ("closed", "Clôturé", "Closed"),
-            ("cancelled", "Annulé", "Cancelled"),
-            ("suspended", "Suspendu", "Suspended"),
-        ],
-    },
-    FixedList {
-        name: "participant_role",
-        entries: &[
-            ("funding", "Bailleur", "Funding"),
-            ("accountable", "Responsable", "Accountable"),
-            ("extending", "Gestionnaire des fonds", "Extending"),
-            ("implementing", "Maître d'œuvre", "Implementing"),
-        ],
-    },
-    FixedList {
-        name: "commune",
-        entries: &[
-            ("commune_i", "Commune I", "Commune I"),
-            ("commune_ii", "Commune II", "Commune II"),
-            ("commune_iii", "Commune III", "Commune III"),
-            ("commune_iv", "Commune IV", "Commune IV"),
-            ("commune_v", "Commune V", "Commune V"),
-            ("commune_vi", "Commune VI", "Commune VI"),
-            ("district", "Tout le District", "District-wide"),
-        ],
-    },
-    FixedList {
-        name: "funding_kind",
-        entries: &[
-            ("pledge", "Annonce", "Pledge"),
-            ("commitment", "Engagement", "Commitment"),
-            ("disbursement", "Décaissement", "Disbursement"),
-            ("expenditure", "Dépense", "Expenditure"),
-        ],
-    },
-    FixedList {
-        name: "event_kind",
-        entries: &[
-            ("round_table", "Table ronde des PTF", "Round table of technical and financial partners"),
-            ("delegation_visit", "Visite de délégation", "Delegation visit"),
-            ("youth_exchange", "Échange de jeunes", "Youth exchange"),
-            ("signing", "Signature", "Signing"),
-            ("general_assembly", "Assemblée générale", "General assembly"),
-            ("other", "Autre", "Other"),
-        ],
-    },
-    FixedList {
-        name: "vitality",
-        entries: &[
-            ("strong", "Relation forte", "Strong"),
-            ("steady", "Relation stable", "Steady"),
-            ("weak", "Relation faible", "Weak"),
-            ("dormant", "Relation en sommeil", "Dormant"),
-        ],
-    },
-];
+/// A code read from the database that no enum knows: the database's CHECK refuses to store one, so
+/// this means a schema drift — a 500, never a silent default.
+pub fn unknown_stored_code(list: &str, code: &str) -> crate::error::ApiError {
+    crate::error::ApiError::Internal(anyhow::anyhow!("the database holds an unknown {list} code: {code:?}"))
+}
+
+/// Declares a code enum: `code_list! { /// doc  pub enum Role as "role" { /// doc  Director = "director" ("Directeur", "Director"), … } }`.
+/// Without `as "name"` and labels, the enum is a plain code (a sort key, an internal state).
+#[macro_export]
+macro_rules! code_list {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident as $list:tt {
+            $( $(#[$variant_meta:meta])* $variant:ident = $code:tt ($fr:tt, $en:tt) ),+ $(,)?
+        }
+    ) => {
+        $crate::code_list! {
+            $(#[$meta])*
+            $vis enum $name { $( $(#[$variant_meta])* $variant = $code ),+ }
+        }
+
+        impl $name {
+            /// The list as `/api/v1/vocabularies` serves it.
+            pub const LIST: $crate::vocabulary::FixedList = $crate::vocabulary::FixedList {
+                name: $list,
+                entries: &[ $( ($code, $fr, $en) ),+ ],
+            };
+
+            /// The label in `lang`.
+            pub fn label(self, lang: $crate::i18n::Lang) -> &'static str {
+                match (self, lang) {
+                    $( ($name::$variant, $crate::i18n::Lang::Fr) => $fr, ($name::$variant, _) => $en, )+
+                }
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $code:tt ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        $vis enum $name {
+            $( $(#[$variant_meta])* #[serde(rename = $code)] $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($code),+].len()] = [ $( $name::$variant ),+ ];
+
+            /// The stored code.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $code, )+ }
+            }
+
+            /// The variant of a code sent by a client; `None` for an unknown code (a 4xx for the caller).
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $( $code => Some($name::$variant), )+ _ => None }
+            }
+
+            /// The variant of a code read from the database: an unknown one is an error, not a default.
+            pub fn from_stored(code: &str) -> Result<Self, $crate::error::ApiError> {
+                Self::parse(code).ok_or_else(|| $crate::vocabulary::unknown_stored_code(stringify!($name), code))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::routes::vocabularies::FIXED;
+
+    /// The database's CHECK lists (migration `m20261203_000016_code_checks`) and the enums agree.
+    #[test]
+    fn the_database_accepts_exactly_the_codes_of_each_enum() {
+        let internal: &[(&str, Vec<&str>)] = &[
+            ("account.kind", vec![crate::accounts::KIND_PERSON, crate::accounts::KIND_MACHINE]),
+            ("change_event.kind", crate::feed::EventKind::ALL.iter().map(|kind| kind.as_str()).collect()),
+            ("webhook_endpoint.status", crate::webhooks::WebhookStatus::ALL.iter().map(|s| s.as_str()).collect()),
+            ("webhook_delivery.status", crate::webhooks::worker::DELIVERY_STATUSES.to_vec()),
+        ];
+        for (table, column, codes) in migration::CODE_COLUMNS {
+            let key = format!("{table}.{column}");
+            let list = match *column {
+                "division" => "division",
+                "role" if *table == "account" => "role",
+                "role" => "participant_role",
+                "commune" => "commune",
+                "vitality" => "vitality",
+                "status" | "from_status" | "to_status" if table.starts_with("agreement") => "agreement_status",
+                "status" | "from_status" | "to_status" if table.starts_with("project") => "project_status",
+                "kind" if *table == "partner" => "partner_kind",
+                "kind" if *table == "agreement" => "agreement_kind",
+                "kind" if *table == "funding_line" => "funding_kind",
+                "kind" if *table == "event" => "event_kind",
+                _ => {
+                    let (_, expected) =
+                        internal.iter().find(|(name, _)| *name == key).unwrap_or_else(|| panic!("{key}: no enum"));
+                    assert_eq!(&codes.to_vec(), expected, "{key}");
+                    continue;
+                }
+            };
+            let fixed = FIXED.iter().find(|fixed| fixed.name == list).unwrap_or_else(|| panic!("no list {list}"));
+            let expected: Vec<&str> = fixed.entries.iter().map(|(code, _, _)| *code).collect();
+            assert_eq!(codes.to_vec(), expected, "{key}");
+        }
+    }
+}

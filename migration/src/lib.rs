@@ -14,6 +14,10 @@ mod m20261127_000010_create_steering;
 mod m20261127_000011_index_change_event_by_project_position;
 mod m20261203_000013_webhook_fairness;
 mod m20261203_000015_audit_client_request_and_event_division;
+mod m20261203_000016_code_checks;
+
+/// The code columns and the codes the database accepts in each (for `api`'s consistency test).
+pub use m20261203_000016_code_checks::CODE_COLUMNS;
 
 pub struct Migrator;
 
@@ -34,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_index_change_event_by_project_position::Migration),
             Box::new(m20261203_000013_webhook_fairness::Migration),
             Box::new(m20261203_000015_audit_client_request_and_event_division::Migration),
+            Box::new(m20261203_000016_code_checks::Migration),
         ]
     }
 }

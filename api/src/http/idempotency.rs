@@ -7,7 +7,7 @@
 //! outcomes that a retry would reproduce are stored (2xx, and 400/413/415/422); the others
 //! (401, 403, 404, 409, 412, 429, 5xx…) depend on the moment, so the key is released for a retry.
 use actix_web::{
-    Error, FromRequest, HttpResponse, ResponseError,
+    Error, FromRequest, HttpMessage, HttpResponse, ResponseError,
     body::{BoxBody, MessageBody, to_bytes},
     dev::{Payload, ServiceRequest, ServiceResponse},
     http::{Method, StatusCode, header},
@@ -19,7 +19,7 @@ use entity::idempotency_key;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr};
 use sha2::{Digest, Sha256};
 
-use crate::{auth::CurrentUser, error::ApiError, i18n::Text, state::AppState};
+use crate::{auth::CurrentUser, error::ApiError, i18n::Text, records::unit_of_work::ClaimedKey, state::AppState};
 
 pub const HEADER: &str = "idempotency-key";
 const KEEP_FOR: chrono::Duration = chrono::Duration::hours(24);
@@ -64,6 +64,9 @@ pub async fn idempotency(
         Err(error) => return Ok(refuse(req, error)),
     }
     req.set_payload(bytes_to_payload(body));
+    // The handler's unit of work stores its answer with its change (`records::unit_of_work`);
+    // what is stored below covers the answers of requests that changed nothing.
+    req.extensions_mut().insert(ClaimedKey { scope: scope.clone(), key: key.clone() });
     let response = next.call(req).await?;
     let (request, response) = response.into_parts();
     let status = response.status();
@@ -175,15 +178,19 @@ async fn complete(
         .col_expr(idempotency_key::Column::CompletedAt, Utc::now().into())
         .filter(idempotency_key::Column::Scope.eq(scope))
         .filter(idempotency_key::Column::Key.eq(key))
+        .filter(idempotency_key::Column::Status.is_null())
         .exec(db)
         .await?;
     Ok(())
 }
 
+/// Releases a key whose request left nothing to replay; a key completed in the request's own
+/// transaction (its change committed) is kept, whatever happened after the commit.
 async fn forget(db: &DatabaseConnection, scope: &str, key: &str) -> Result<(), ApiError> {
     idempotency_key::Entity::delete_many()
         .filter(idempotency_key::Column::Scope.eq(scope))
         .filter(idempotency_key::Column::Key.eq(key))
+        .filter(idempotency_key::Column::Status.is_null())
         .exec(db)
         .await?;
     Ok(())

@@ -24,11 +24,13 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct RequestId {
     pub server: String,
     pub client: Option<String>,
+    /// The `Idempotency-Key` claimed for this request (by `http::idempotency`), if any.
+    pub idempotency: Option<crate::records::unit_of_work::ClaimedKey>,
 }
 
 impl RequestId {
     fn new(client: Option<String>) -> Self {
-        Self { server: uuid::Uuid::now_v7().to_string(), client }
+        Self { server: uuid::Uuid::now_v7().to_string(), client, idempotency: None }
     }
 
     /// The id echoed in `X-Request-Id`, logs and problem documents: the client's own when it sent
@@ -43,7 +45,9 @@ impl actix_web::FromRequest for RequestId {
     type Future = std::future::Ready<Result<Self, actix_web::Error>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let id = req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId::new(None));
+        let extensions = req.extensions();
+        let mut id = extensions.get::<RequestId>().cloned().unwrap_or_else(|| RequestId::new(None));
+        id.idempotency = extensions.get::<crate::records::unit_of_work::ClaimedKey>().cloned();
         std::future::ready(Ok(id))
     }
 }

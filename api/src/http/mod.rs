@@ -1,4 +1,5 @@
 //! HTTP plumbing shared by every route: middleware and extractors.
+pub mod answer;
 pub mod concurrency;
 pub mod conditional;
 pub mod export;

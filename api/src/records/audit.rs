@@ -16,6 +16,8 @@ pub struct ChangeContext {
     pub request_id: Option<String>,
     /// The `X-Request-Id` the client sent, if any.
     pub client_request_id: Option<String>,
+    /// The `Idempotency-Key` the request claimed: its answer is kept with the change.
+    pub idempotency: Option<super::unit_of_work::ClaimedKey>,
 }
 
 impl ChangeContext {
@@ -24,12 +26,13 @@ impl ChangeContext {
             actor: Some(user.id),
             request_id: Some(request_id.server.clone()),
             client_request_id: request_id.client.clone(),
+            idempotency: request_id.idempotency.clone(),
         }
     }
 
     /// Changes made by the server itself (seed data).
     pub fn system() -> Self {
-        Self { actor: None, request_id: None, client_request_id: None }
+        Self { actor: None, request_id: None, client_request_id: None, idempotency: None }
     }
 }
 

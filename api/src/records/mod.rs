@@ -4,4 +4,5 @@ pub mod archive;
 pub mod audit;
 pub mod listing;
 pub mod search;
+pub mod unit_of_work;
 pub mod versioning;

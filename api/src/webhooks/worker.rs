@@ -35,6 +35,8 @@ const CURSOR: &str = "webhooks";
 pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
+/// Every state of a delivery (the database refuses others).
+pub const DELIVERY_STATUSES: [&str; 3] = [PENDING, DELIVERED, FAILED];
 
 /// Runs the worker until the process ends (aborting it aborts the deliveries in flight; their
 /// rows stay pending and their endpoints' leases expire).
@@ -240,7 +242,7 @@ async fn attempt(
             }
         }
     }
-    let was = WebhookStatus::parse(&endpoint.status);
+    let was = WebhookStatus::from_stored(&endpoint.status)?;
     let (status, failures) = if endpoint.archived_at.is_some() {
         (was, endpoint.consecutive_failures)
     } else {

@@ -13,43 +13,21 @@ use crate::{
     validate::{CodeParam, FIRST_YEAR, LAST_YEAR, Rules, SearchParam, check_count, check_text},
 };
 
-/// The kind of agreement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AgreementKind {
-    /// A twinning (jumelage) between Bamako and another city.
-    Twinning,
-    /// A decentralized-cooperation convention.
-    CooperationConvention,
-    /// Membership of a network of local governments.
-    NetworkMembership,
-    MemorandumOfUnderstanding,
-    FinancingAgreement,
+crate::code_list! {
+    /// The kind of agreement.
+    pub enum AgreementKind as "agreement_kind" {
+        /// A twinning (jumelage) between Bamako and another city.
+        Twinning = "twinning" ("Jumelage", "Twinning"),
+        /// A decentralized-cooperation convention.
+        CooperationConvention = "cooperation_convention" ("Convention de coopération décentralisée", "Decentralized-cooperation convention"),
+        /// Membership of a network of local governments.
+        NetworkMembership = "network_membership" ("Adhésion à un réseau", "Network membership"),
+        MemorandumOfUnderstanding = "memorandum_of_understanding" ("Protocole d'entente", "Memorandum of understanding"),
+        FinancingAgreement = "financing_agreement" ("Convention de financement", "Financing agreement"),
+    }
 }
 
 impl AgreementKind {
-    pub const ALL: [AgreementKind; 5] = [
-        AgreementKind::Twinning,
-        AgreementKind::CooperationConvention,
-        AgreementKind::NetworkMembership,
-        AgreementKind::MemorandumOfUnderstanding,
-        AgreementKind::FinancingAgreement,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgreementKind::Twinning => "twinning",
-            AgreementKind::CooperationConvention => "cooperation_convention",
-            AgreementKind::NetworkMembership => "network_membership",
-            AgreementKind::MemorandumOfUnderstanding => "memorandum_of_understanding",
-            AgreementKind::FinancingAgreement => "financing_agreement",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
-
     /// The division that follows agreements of this kind: twinnings go to the Twinning division,
     /// everything else to Decentralized Cooperation.
     pub fn division(self) -> Division {
@@ -134,40 +112,17 @@ pub struct AgreementList {
     pub total: Option<u64>,
 }
 
-/// The order of a list of agreements: a field, prefixed with `-` for descending.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-pub enum AgreementSort {
-    #[serde(rename = "title")]
-    Title,
-    #[serde(rename = "-title")]
-    TitleDescending,
-    #[serde(rename = "signed_year")]
-    SignedYear,
-    #[serde(rename = "-signed_year")]
-    SignedYearDescending,
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "-created_at")]
-    CreatedAtDescending,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
-    #[serde(rename = "-updated_at")]
-    UpdatedAtDescending,
-}
-
-impl AgreementSort {
-    /// The sort as `records::listing::Sort::parse` reads it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgreementSort::Title => "title",
-            AgreementSort::TitleDescending => "-title",
-            AgreementSort::SignedYear => "signed_year",
-            AgreementSort::SignedYearDescending => "-signed_year",
-            AgreementSort::CreatedAt => "created_at",
-            AgreementSort::CreatedAtDescending => "-created_at",
-            AgreementSort::UpdatedAt => "updated_at",
-            AgreementSort::UpdatedAtDescending => "-updated_at",
-        }
+crate::code_list! {
+    /// The order of a list of agreements: a field, prefixed with `-` for descending.
+    pub enum AgreementSort {
+        Title = "title",
+        TitleDescending = "-title",
+        SignedYear = "signed_year",
+        SignedYearDescending = "-signed_year",
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
     }
 }
 

@@ -1,44 +1,26 @@
 //! The life of an agreement: which status moves exist, and who may make each.
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::{Division, Role};
 
-/// The state of the relation an agreement establishes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AgreementStatus {
-    /// Being negotiated (en gestation).
-    InGestation,
-    /// Signed and in force.
-    Active,
-    /// Signed, but without activity (the seed's "fortunes diverses").
-    Dormant,
-    /// Suspended by the city.
-    Suspended,
-    /// Ended, abandoned, or the other side dissolved.
-    Ended,
+crate::code_list! {
+    /// The state of the relation an agreement establishes.
+    pub enum AgreementStatus as "agreement_status" {
+        /// Being negotiated (en gestation).
+        InGestation = "in_gestation" ("En gestation", "In gestation"),
+        /// Signed and in force.
+        Active = "active" ("Active", "Active"),
+        /// Signed, but without activity (the seed's "fortunes diverses").
+        Dormant = "dormant" ("En sommeil", "Dormant"),
+        /// Suspended by the city.
+        Suspended = "suspended" ("Suspendue", "Suspended"),
+        /// Ended, abandoned, or the other side dissolved.
+        Ended = "ended" ("Terminée", "Ended"),
+    }
 }
 
 use AgreementStatus::{Active, Dormant, Ended, InGestation, Suspended};
 
 impl AgreementStatus {
-    pub const ALL: [AgreementStatus; 5] = [InGestation, Active, Dormant, Suspended, Ended];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InGestation => "in_gestation",
-            Active => "active",
-            Dormant => "dormant",
-            Suspended => "suspended",
-            Ended => "ended",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-
     /// The statuses reachable from this one.
     pub fn allowed_moves(self) -> &'static [AgreementStatus] {
         match self {

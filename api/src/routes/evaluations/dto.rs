@@ -14,28 +14,13 @@ use crate::{
     validate::{Rules, check_text},
 };
 
-/// How alive the relation is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Vitality {
-    Strong,
-    Steady,
-    Weak,
-    Dormant,
-}
-
-impl Vitality {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vitality::Strong => "strong",
-            Vitality::Steady => "steady",
-            Vitality::Weak => "weak",
-            Vitality::Dormant => "dormant",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Vitality::Strong, Vitality::Steady, Vitality::Weak, Vitality::Dormant].into_iter().find(|v| v.as_str() == text)
+crate::code_list! {
+    /// How alive the relation is.
+    pub enum Vitality as "vitality" {
+        Strong = "strong" ("Relation forte", "Strong"),
+        Steady = "steady" ("Relation stable", "Steady"),
+        Weak = "weak" ("Relation faible", "Weak"),
+        Dormant = "dormant" ("Relation en sommeil", "Dormant"),
     }
 }
 

@@ -11,43 +11,17 @@ use crate::{
     validate::{Rules, SearchParam, check_text},
 };
 
-/// The kind of event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnershipEventKind {
-    /// A round table of technical and financial partners (table ronde des PTF).
-    RoundTable,
-    DelegationVisit,
-    YouthExchange,
-    Signing,
-    /// A general assembly of a network of local governments.
-    GeneralAssembly,
-    Other,
-}
-
-impl PartnershipEventKind {
-    pub const ALL: [PartnershipEventKind; 6] = [
-        PartnershipEventKind::RoundTable,
-        PartnershipEventKind::DelegationVisit,
-        PartnershipEventKind::YouthExchange,
-        PartnershipEventKind::Signing,
-        PartnershipEventKind::GeneralAssembly,
-        PartnershipEventKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnershipEventKind::RoundTable => "round_table",
-            PartnershipEventKind::DelegationVisit => "delegation_visit",
-            PartnershipEventKind::YouthExchange => "youth_exchange",
-            PartnershipEventKind::Signing => "signing",
-            PartnershipEventKind::GeneralAssembly => "general_assembly",
-            PartnershipEventKind::Other => "other",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+crate::code_list! {
+    /// The kind of event.
+    pub enum PartnershipEventKind as "event_kind" {
+        /// A round table of technical and financial partners (table ronde des PTF).
+        RoundTable = "round_table" ("Table ronde des PTF", "Round table of technical and financial partners"),
+        DelegationVisit = "delegation_visit" ("Visite de délégation", "Delegation visit"),
+        YouthExchange = "youth_exchange" ("Échange de jeunes", "Youth exchange"),
+        Signing = "signing" ("Signature", "Signing"),
+        /// A general assembly of a network of local governments.
+        GeneralAssembly = "general_assembly" ("Assemblée générale", "General assembly"),
+        Other = "other" ("Autre", "Other"),
     }
 }
 

@@ -7,37 +7,21 @@ use uuid::Uuid;
 
 use crate::routes::{agreements::dto::PartnerRef, projects::dto::Money};
 
-/// The kind of financial flow (IATI transaction types).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FundingKind {
-    /// Announced, not yet binding (IATI 13, incoming pledge).
-    Pledge,
-    /// Binding (IATI 11, incoming commitment).
-    Commitment,
-    /// Paid out to the project (IATI 3).
-    Disbursement,
-    /// Spent by the project (IATI 4).
-    Expenditure,
+crate::code_list! {
+    /// The kind of financial flow (IATI transaction types).
+    pub enum FundingKind as "funding_kind" {
+        /// Announced, not yet binding (IATI 13, incoming pledge).
+        Pledge = "pledge" ("Annonce", "Pledge"),
+        /// Binding (IATI 11, incoming commitment).
+        Commitment = "commitment" ("Engagement", "Commitment"),
+        /// Paid out to the project (IATI 3).
+        Disbursement = "disbursement" ("Décaissement", "Disbursement"),
+        /// Spent by the project (IATI 4).
+        Expenditure = "expenditure" ("Dépense", "Expenditure"),
+    }
 }
 
 impl FundingKind {
-    pub const ALL: [FundingKind; 4] =
-        [FundingKind::Pledge, FundingKind::Commitment, FundingKind::Disbursement, FundingKind::Expenditure];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FundingKind::Pledge => "pledge",
-            FundingKind::Commitment => "commitment",
-            FundingKind::Disbursement => "disbursement",
-            FundingKind::Expenditure => "expenditure",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
-
     /// The IATI TransactionType code.
     pub fn iati_code(self) -> u8 {
         match self {

@@ -14,48 +14,20 @@ use crate::{
     },
 };
 
-/// The kind of organisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnerKind {
-    /// A local government (collectivité territoriale): a city, a metropolis.
-    City,
-    /// A network of local governments: AIMF, METROPOLIS, UCLG Africa…
-    LocalGovernmentNetwork,
-    /// A technical and financial partner (PTF): a donor or a development agency.
-    TechnicalFinancialPartner,
-    InternationalOrganization,
-    Ngo,
-    /// A deconcentrated service of the State.
-    StateService,
-    Private,
-}
-
-impl PartnerKind {
-    pub const ALL: [PartnerKind; 7] = [
-        PartnerKind::City,
-        PartnerKind::LocalGovernmentNetwork,
-        PartnerKind::TechnicalFinancialPartner,
-        PartnerKind::InternationalOrganization,
-        PartnerKind::Ngo,
-        PartnerKind::StateService,
-        PartnerKind::Private,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerKind::City => "city",
-            PartnerKind::LocalGovernmentNetwork => "local_government_network",
-            PartnerKind::TechnicalFinancialPartner => "technical_financial_partner",
-            PartnerKind::InternationalOrganization => "international_organization",
-            PartnerKind::Ngo => "ngo",
-            PartnerKind::StateService => "state_service",
-            PartnerKind::Private => "private",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+crate::code_list! {
+    /// The kind of organisation.
+    pub enum PartnerKind as "partner_kind" {
+        /// A local government (collectivité territoriale): a city, a metropolis.
+        City = "city" ("Collectivité territoriale (ville)", "Local government (city)"),
+        /// A network of local governments: AIMF, METROPOLIS, UCLG Africa…
+        LocalGovernmentNetwork = "local_government_network" ("Réseau de collectivités locales", "Network of local governments"),
+        /// A technical and financial partner (PTF): a donor or a development agency.
+        TechnicalFinancialPartner = "technical_financial_partner" ("Partenaire technique et financier (PTF)", "Technical and financial partner"),
+        InternationalOrganization = "international_organization" ("Organisation internationale", "International organisation"),
+        Ngo = "ngo" ("ONG", "NGO"),
+        /// A deconcentrated service of the State.
+        StateService = "state_service" ("Service déconcentré de l'État", "Deconcentrated State service"),
+        Private = "private" ("Secteur privé", "Private sector"),
     }
 }
 
@@ -149,40 +121,17 @@ pub struct PartnerList {
     pub total: Option<u64>,
 }
 
-/// The order of a list of partners: a field, prefixed with `-` for descending.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-pub enum PartnerSort {
-    #[serde(rename = "name")]
-    Name,
-    #[serde(rename = "-name")]
-    NameDescending,
-    #[serde(rename = "country")]
-    Country,
-    #[serde(rename = "-country")]
-    CountryDescending,
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "-created_at")]
-    CreatedAtDescending,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
-    #[serde(rename = "-updated_at")]
-    UpdatedAtDescending,
-}
-
-impl PartnerSort {
-    /// The sort as `records::listing::Sort::parse` reads it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerSort::Name => "name",
-            PartnerSort::NameDescending => "-name",
-            PartnerSort::Country => "country",
-            PartnerSort::CountryDescending => "-country",
-            PartnerSort::CreatedAt => "created_at",
-            PartnerSort::CreatedAtDescending => "-created_at",
-            PartnerSort::UpdatedAt => "updated_at",
-            PartnerSort::UpdatedAtDescending => "-updated_at",
-        }
+crate::code_list! {
+    /// The order of a list of partners: a field, prefixed with `-` for descending.
+    pub enum PartnerSort {
+        Name = "name",
+        NameDescending = "-name",
+        Country = "country",
+        CountryDescending = "-country",
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
     }
 }
 

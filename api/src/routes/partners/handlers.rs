@@ -29,6 +29,7 @@ use crate::{
         audit::{self, ChangeContext},
         listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue, linked},
         search,
+        unit_of_work::{Answer, AuditEntry, UnitOfWork},
         versioning::{lock, save_versioned},
     },
     routes::{
@@ -166,8 +167,8 @@ pub async fn create_partner(
 ) -> Result<HttpResponse, ApiError> {
     let mut fields = PartnerFields::from(body.into_inner()?);
     fields.validate()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    check_domains(&txn, "domains", &fields.domains).await?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    check_domains(work.db(), "domains", &fields.domains).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut model = partner::ActiveModel {
@@ -180,22 +181,15 @@ pub async fn create_partner(
         ..Default::default()
     };
     write_fields(&mut model, &fields);
-    ensure_unique(&txn, &fields, None).await?;
-    model.insert(&txn).await.map_err(duplicate_as_conflict)?;
-    queries::set_domains(&txn, id, &fields.domains).await?;
-    let (saved, response) = queries::find(&txn, id).await?;
-    audit::record::<(), _>(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        id,
-        "create",
-        None,
-        Some(&response),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(located(actix_web::http::StatusCode::CREATED, &response, saved.version))
+    ensure_unique(work.db(), &fields, None).await?;
+    model.insert(work.db()).await.map_err(duplicate_as_conflict)?;
+    queries::set_domains(work.db(), id, &fields.domains).await?;
+    let (saved, response) = queries::find(work.db(), id).await?;
+    let answer = work
+        .done(AuditEntry::created(ENTITY, id, &response)?, (response, saved.version))
+        .respond(|(response, version)| Answer::created(format!("/api/v1/partners/{}", response.id), response, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Change a partner

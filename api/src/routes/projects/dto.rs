@@ -14,41 +14,22 @@ use crate::{
     validate::{CodeParam, Rules, SearchParam, check_count, check_text},
 };
 
-/// The role of an organisation in a project (IATI organisation roles).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipantRole {
-    /// Provides the money (IATI 1).
-    Funding,
-    /// Answers for the project (IATI 2).
-    Accountable,
-    /// Manages the money on behalf of the funder (IATI 3).
-    Extending,
-    /// Carries the project out (IATI 4).
-    Implementing,
+crate::code_list! {
+    /// The role of an organisation in a project (IATI organisation roles).
+    #[derive(PartialOrd, Ord)]
+    pub enum ParticipantRole as "participant_role" {
+        /// Provides the money (IATI 1).
+        Funding = "funding" ("Bailleur", "Funding"),
+        /// Answers for the project (IATI 2).
+        Accountable = "accountable" ("Responsable", "Accountable"),
+        /// Manages the money on behalf of the funder (IATI 3).
+        Extending = "extending" ("Gestionnaire des fonds", "Extending"),
+        /// Carries the project out (IATI 4).
+        Implementing = "implementing" ("Maître d'œuvre", "Implementing"),
+    }
 }
 
 impl ParticipantRole {
-    pub const ALL: [ParticipantRole; 4] = [
-        ParticipantRole::Funding,
-        ParticipantRole::Accountable,
-        ParticipantRole::Extending,
-        ParticipantRole::Implementing,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParticipantRole::Funding => "funding",
-            ParticipantRole::Accountable => "accountable",
-            ParticipantRole::Extending => "extending",
-            ParticipantRole::Implementing => "implementing",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == text)
-    }
-
     pub fn iati_code(self) -> u8 {
         match self {
             ParticipantRole::Funding => 1,
@@ -59,45 +40,18 @@ impl ParticipantRole {
     }
 }
 
-/// Where in the District of Bamako a project takes place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Commune {
-    CommuneI,
-    CommuneIi,
-    CommuneIii,
-    CommuneIv,
-    CommuneV,
-    CommuneVi,
-    /// The whole District.
-    District,
-}
-
-impl Commune {
-    pub const ALL: [Commune; 7] = [
-        Commune::CommuneI,
-        Commune::CommuneIi,
-        Commune::CommuneIii,
-        Commune::CommuneIv,
-        Commune::CommuneV,
-        Commune::CommuneVi,
-        Commune::District,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Commune::CommuneI => "commune_i",
-            Commune::CommuneIi => "commune_ii",
-            Commune::CommuneIii => "commune_iii",
-            Commune::CommuneIv => "commune_iv",
-            Commune::CommuneV => "commune_v",
-            Commune::CommuneVi => "commune_vi",
-            Commune::District => "district",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|commune| commune.as_str() == text)
+crate::code_list! {
+    /// Where in the District of Bamako a project takes place.
+    #[derive(PartialOrd, Ord)]
+    pub enum Commune as "commune" {
+        CommuneI = "commune_i" ("Commune I", "Commune I"),
+        CommuneIi = "commune_ii" ("Commune II", "Commune II"),
+        CommuneIii = "commune_iii" ("Commune III", "Commune III"),
+        CommuneIv = "commune_iv" ("Commune IV", "Commune IV"),
+        CommuneV = "commune_v" ("Commune V", "Commune V"),
+        CommuneVi = "commune_vi" ("Commune VI", "Commune VI"),
+        /// The whole District.
+        District = "district" ("Tout le District", "District-wide"),
     }
 }
 
@@ -222,40 +176,17 @@ pub struct ProjectList {
     pub total: Option<u64>,
 }
 
-/// The order of a list of projects: a field, prefixed with `-` for descending.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-pub enum ProjectSort {
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "-created_at")]
-    CreatedAtDescending,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
-    #[serde(rename = "-updated_at")]
-    UpdatedAtDescending,
-    #[serde(rename = "title")]
-    Title,
-    #[serde(rename = "-title")]
-    TitleDescending,
-    #[serde(rename = "start_year")]
-    StartYear,
-    #[serde(rename = "-start_year")]
-    StartYearDescending,
-}
-
-impl ProjectSort {
-    /// The sort as `records::listing::Sort::parse` reads it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProjectSort::CreatedAt => "created_at",
-            ProjectSort::CreatedAtDescending => "-created_at",
-            ProjectSort::UpdatedAt => "updated_at",
-            ProjectSort::UpdatedAtDescending => "-updated_at",
-            ProjectSort::Title => "title",
-            ProjectSort::TitleDescending => "-title",
-            ProjectSort::StartYear => "start_year",
-            ProjectSort::StartYearDescending => "-start_year",
-        }
+crate::code_list! {
+    /// The order of a list of projects: a field, prefixed with `-` for descending.
+    pub enum ProjectSort {
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
+        Title = "title",
+        TitleDescending = "-title",
+        StartYear = "start_year",
+        StartYearDescending = "-start_year",
     }
 }
 

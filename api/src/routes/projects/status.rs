@@ -1,45 +1,26 @@
 //! A project's status, after the IATI activity status codes, and the moves between them.
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-/// The IATI activity status of a project.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectStatus {
-    /// Identification (IATI 1).
-    Pipeline,
-    /// Implementation (IATI 2).
-    Implementation,
-    /// Finalisation (IATI 3).
-    Finalisation,
-    /// Closed (IATI 4).
-    Closed,
-    /// Cancelled (IATI 5).
-    Cancelled,
-    /// Suspended (IATI 6).
-    Suspended,
+crate::code_list! {
+    /// The IATI activity status of a project.
+    pub enum ProjectStatus as "project_status" {
+        /// Identification (IATI 1).
+        Pipeline = "pipeline" ("Identification", "Pipeline"),
+        /// Implementation (IATI 2).
+        Implementation = "implementation" ("En cours d'exécution", "Implementation"),
+        /// Finalisation (IATI 3).
+        Finalisation = "finalisation" ("En finalisation", "Finalisation"),
+        /// Closed (IATI 4).
+        Closed = "closed" ("Clôturé", "Closed"),
+        /// Cancelled (IATI 5).
+        Cancelled = "cancelled" ("Annulé", "Cancelled"),
+        /// Suspended (IATI 6).
+        Suspended = "suspended" ("Suspendu", "Suspended"),
+    }
 }
 
 use ProjectStatus::{Cancelled, Closed, Finalisation, Implementation, Pipeline, Suspended};
 
 impl ProjectStatus {
-    pub const ALL: [ProjectStatus; 6] = [Pipeline, Implementation, Finalisation, Closed, Cancelled, Suspended];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Pipeline => "pipeline",
-            Implementation => "implementation",
-            Finalisation => "finalisation",
-            Closed => "closed",
-            Cancelled => "cancelled",
-            Suspended => "suspended",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-
     /// The IATI ActivityStatus code.
     pub fn iati_code(self) -> u8 {
         match self {

@@ -25,13 +25,13 @@ pub struct ListAccountsQuery {
     pub cursor: Option<String>,
 }
 
-/// The roles of the DJCD's people (`partner` is for machine accounts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StaffRole {
-    Director,
-    DivisionHead,
-    Agent,
+crate::code_list! {
+    /// The roles of the DJCD's people (`partner` is for machine accounts).
+    pub enum StaffRole {
+        Director = "director",
+        DivisionHead = "division_head",
+        Agent = "agent",
+    }
 }
 
 impl From<StaffRole> for Role {

@@ -25,18 +25,21 @@ pub struct WebhookResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<webhook_endpoint::Model> for WebhookResponse {
-    fn from(model: webhook_endpoint::Model) -> Self {
-        Self {
+impl TryFrom<webhook_endpoint::Model> for WebhookResponse {
+    type Error = crate::error::ApiError;
+
+    fn try_from(model: webhook_endpoint::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
             id: model.id,
             partner_id: model.partner_id,
             url: model.url,
-            events: serde_json::from_value(model.events).unwrap_or_default(),
-            status: WebhookStatus::parse(&model.status),
+            events: serde_json::from_value(model.events)
+                .map_err(|error| crate::error::ApiError::Internal(anyhow::anyhow!("stored webhook events: {error}")))?,
+            status: WebhookStatus::from_stored(&model.status)?,
             archived: model.archived_at.is_some(),
             created_at: model.created_at,
             updated_at: model.updated_at,
-        }
+        })
     }
 }
 

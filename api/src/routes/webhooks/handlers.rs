@@ -66,7 +66,8 @@ pub async fn list_webhooks(
         select = select.filter(webhook_endpoint::Column::PartnerId.eq(caller.partner_id.unwrap_or_default()));
     }
     let rows = select.order_by_asc(webhook_endpoint::Column::Id).limit(500).all(&state.db).await?;
-    Ok(HttpResponse::Ok().json(WebhookList { items: rows.into_iter().map(WebhookResponse::from).collect() }))
+    Ok(HttpResponse::Ok()
+        .json(WebhookList { items: rows.into_iter().map(WebhookResponse::try_from).collect::<Result<_, _>>()? }))
 }
 
 /// Register a webhook endpoint
@@ -171,7 +172,7 @@ pub async fn create_webhook(
     }
     .insert(&txn)
     .await?;
-    let response = WebhookResponse::from(model.clone());
+    let response = WebhookResponse::try_from(model.clone())?;
     audit::record::<(), _>(
         &txn,
         &ChangeContext::new(&caller, &request_id),
@@ -203,7 +204,9 @@ pub async fn get_webhook(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let endpoint = find(&state, &caller, *id).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(endpoint.version))).json(WebhookResponse::from(endpoint)))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(endpoint.version)))
+        .json(WebhookResponse::try_from(endpoint)?))
 }
 
 /// Remove a webhook endpoint
@@ -227,7 +230,7 @@ pub async fn delete_webhook(
     if_match.check(endpoint.version)?;
     if endpoint.archived_at.is_none() {
         let txn = crate::db::begin_write(&state.db).await?;
-        let before = WebhookResponse::from(endpoint.clone());
+        let before = WebhookResponse::try_from(endpoint.clone())?;
         let result = webhook_endpoint::Entity::update_many()
             .col_expr(webhook_endpoint::Column::ArchivedAt, Utc::now().into())
             .col_expr(webhook_endpoint::Column::Version, (endpoint.version + 1).into())
