@@ -8,10 +8,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{
-    audit::{self, ChangeContext},
-    versioning::{Versioned, lock, save_versioned},
+    audit::ChangeContext,
+    unit_of_work::{Answer, AuditEntry, UnitOfWork},
+    versioning::{IfMatch, Versioned},
 };
-use crate::{error::ApiError, http::concurrency::IfMatch};
+use crate::error::ApiError;
 
 /// A versioned table with an `archived_at` column.
 pub trait Archivable: Versioned {
@@ -40,7 +41,7 @@ archivable!(partner, agreement, project, funding_line, event);
 pub async fn set_archived<E, R>(
     db: &DatabaseConnection,
     context: &ChangeContext,
-    entity_type: &str,
+    entity_type: &'static str,
     id: Uuid,
     if_match: Option<&IfMatch>,
     archive: bool,
@@ -53,26 +54,31 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     R: Serialize,
 {
-    let txn = crate::db::begin_write(db).await?;
-    lock::<E>(&txn, id).await?;
-    let (current, before) = load(&txn, id).await?;
-    guard(&txn, &before).await?;
+    let work = UnitOfWork::begin(db, context.clone()).await?;
+    work.lock::<E>(id).await?;
+    let (current, before) = load(work.db(), id).await?;
+    guard(work.db(), &before).await?;
     if let Some(if_match) = if_match {
-        if_match.check(E::version_of(&current))?;
+        work.check_version(if_match, E::version_of(&current))?;
     }
+    // The answer the handlers give (kept for an `Idempotency-Key` on restore, a POST).
+    let answer = |record: &R, version: i32| {
+        if archive { Ok(Answer::no_content()) } else { Answer::record(200, record, version) }
+    };
     if E::is_archived(&current) == archive {
-        txn.commit().await?;
+        work.commit_unchanged(&answer(&before, E::version_of(&current))?).await?;
         return Ok((before, E::version_of(&current)));
     }
     let mut change = <E::ActiveModel as ActiveModelTrait>::default();
     let archived_at: Value =
         if archive { Some(Utc::now()).into() } else { Option::<chrono::DateTime<Utc>>::None.into() };
     change.set(E::archived_at_column(), archived_at);
-    save_versioned::<E>(&txn, id, change, E::version_of(&current)).await?;
-    let (saved, after) = load(&txn, id).await?;
+    work.save::<E>(id, change, E::version_of(&current)).await?;
+    let (saved, after) = load(work.db(), id).await?;
+    also(work.db(), &saved).await?;
     let action = if archive { "archive" } else { "restore" };
-    audit::record(&txn, context, entity_type, id, action, Some(&before), Some(&after)).await?;
-    also(&txn, &saved).await?;
-    txn.commit().await?;
-    Ok((after, E::version_of(&saved)))
+    let entry = AuditEntry::changed(entity_type, id, action, &before, &after)?;
+    let version = E::version_of(&saved);
+    work.commit(entry, &answer(&after, version)?).await?;
+    Ok((after, version))
 }
