@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set, on PostgreSQL too.
 mod agreements;
 mod auth;
+mod codes;
 mod contract;
 mod domains;
 mod errors;
