@@ -80,7 +80,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let bind_addr = settings.bind_addr;
     // Fault injection for the tests that kill the server at the worst moment (never in production).
     if std::env::var("FAULT_INJECTION").as_deref() == Ok("exit_after_commit") {
-        tracing::warn!("FAULT_INJECTION=exit_after_commit: the server exits after its first committed change made with an Idempotency-Key");
+        tracing::warn!(
+            "FAULT_INJECTION=exit_after_commit: the server exits after its first committed change made with an Idempotency-Key"
+        );
         api::records::unit_of_work::inject_exit_after_commit();
     }
     let application = Application::build(settings).await?;

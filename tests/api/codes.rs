@@ -1,11 +1,10 @@
 //! Codes: the database itself refuses a code no enum knows (CHECK constraints on PostgreSQL,
 //! triggers on SQLite), so a bug or a hand-made UPDATE cannot store one.
 use sea_orm::ConnectionTrait;
-use tests::spawn_apps;
+use tests::{TestApp, backend_test};
 
-#[tokio::test]
-async fn the_database_refuses_unknown_codes() {
-    for app in spawn_apps().await {
+async fn the_database_refuses_unknown_codes(app: TestApp) {
+    {
         let backend = app.db.get_database_backend();
         for (table, column) in [
             ("partner", "kind"),
@@ -29,3 +28,4 @@ async fn the_database_refuses_unknown_codes() {
         assert_eq!(app.count_rows("partner", "name = 'Bonn' AND kind = 'ngo'").await, 1);
     }
 }
+backend_test!(the_database_refuses_unknown_codes);

@@ -1,25 +1,12 @@
-//! Black-box HTTP tests, one module per resource. Each test runs on SQLite and, when
-//! `TEST_DATABASE_URL` is set, on PostgreSQL too.
-mod agreements;
-mod auth;
+//! Black-box HTTP tests. `routes/` mirrors `api/src/routes/`, one file per route module; the files
+//! beside it cover what spans routes: the contract, malformed input, exports, performance and the
+//! permission table. Each test runs once per backend (`backend_test!`): `<test>::sqlite`, and
+//! `<test>::postgres` when `TEST_DATABASE_URL` is set.
 mod codes;
-mod contract;
-mod domains;
 mod errors;
 mod exports;
-mod hardening;
-mod health;
-mod hostile;
-mod money;
+mod fixtures;
 mod openapi;
-mod partner_systems;
-mod partner_visibility;
-mod partners;
 mod performance;
-mod portfolio;
-mod projects;
-mod records;
 mod roles;
-mod steering;
-mod users;
-mod webhooks;
+mod routes;

@@ -15,7 +15,7 @@ use chrono::{Duration, Utc};
 use entity::{project, project_commune, project_domain, project_participant};
 use reqwest::Method;
 use sea_orm::{ActiveValue::Set, EntityTrait};
-use tests::{TestApp, read, spawn_apps};
+use tests::{TestApp, backend_test, read};
 use tracing::{Level, Subscriber, field, span};
 use tracing_subscriber::{
     Layer,
@@ -167,28 +167,26 @@ async fn statements_of(app: &TestApp, counts: &Counts, token: &str, path: &str) 
     (statements, items)
 }
 
-#[tokio::test]
-async fn list_requests_run_as_many_statements_for_5_items_as_for_50() {
+async fn list_requests_run_as_many_statements_for_5_items_as_for_50(app: TestApp) {
     let Some(counts) = counter() else {
         eprintln!("skipped: another tracing subscriber is installed (TEST_LOG?), statements cannot be counted");
         return;
     };
-    for app in spawn_apps().await {
-        let partner: Uuid = app.create_partner("Ville de Ségou", "ML").await.parse().expect("a partner id");
-        let other: Uuid = app.create_partner("Association Kalanso", "ML").await.parse().expect("a partner id");
-        write_projects(&app, 60, partner, other).await;
-        let partner_token = app.partner_token(&partner.to_string()).await;
-        for (token, path) in [
-            (&app.token, "/api/v1/projects?domain=water&status=implementation&limit={limit}"),
-            (&app.token, "/api/v1/projects?limit={limit}"),
-            (&partner_token, "/api/v1/partner/projects?limit={limit}"),
-        ] {
-            let (small, small_items) = statements_of(&app, &counts, token, &path.replace("{limit}", "5")).await;
-            let (large, large_items) = statements_of(&app, &counts, token, &path.replace("{limit}", "50")).await;
-            assert_eq!((small_items, large_items), (5, 50), "{} {path}: page sizes", app.backend);
-            assert!(small > 0, "{} {path}: no statement was counted", app.backend);
-            assert_eq!(small, large, "{} {path}: statements for 5 items vs 50 items", app.backend);
-            println!("{} {path}: {small} statements per page of 5 or 50", app.backend);
-        }
+    let partner: Uuid = app.create_partner("Ville de Ségou", "ML").await.parse().expect("a partner id");
+    let other: Uuid = app.create_partner("Association Kalanso", "ML").await.parse().expect("a partner id");
+    write_projects(&app, 60, partner, other).await;
+    let partner_token = app.partner_token(&partner.to_string()).await;
+    for (token, path) in [
+        (&app.token, "/api/v1/projects?domain=water&status=implementation&limit={limit}"),
+        (&app.token, "/api/v1/projects?limit={limit}"),
+        (&partner_token, "/api/v1/partner/projects?limit={limit}"),
+    ] {
+        let (small, small_items) = statements_of(&app, &counts, token, &path.replace("{limit}", "5")).await;
+        let (large, large_items) = statements_of(&app, &counts, token, &path.replace("{limit}", "50")).await;
+        assert_eq!((small_items, large_items), (5, 50), "{} {path}: page sizes", app.backend);
+        assert!(small > 0, "{} {path}: no statement was counted", app.backend);
+        assert_eq!(small, large, "{} {path}: statements for 5 items vs 50 items", app.backend);
+        println!("{} {path}: {small} statements per page of 5 or 50", app.backend);
     }
 }
+backend_test!(list_requests_run_as_many_statements_for_5_items_as_for_50);
