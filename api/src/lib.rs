@@ -10,6 +10,8 @@ pub mod http;
 pub mod i18n;
 pub mod iati;
 pub mod money;
+#[cfg(test)]
+mod module_graph;
 pub mod openapi;
 pub mod records;
 pub mod routes;

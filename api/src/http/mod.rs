@@ -5,6 +5,7 @@ pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod input;
+pub mod listing;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;

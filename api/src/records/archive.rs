@@ -11,7 +11,8 @@ use super::{
     audit::{self, ChangeContext},
     versioning::{Versioned, lock, save_versioned},
 };
-use crate::{error::ApiError, http::concurrency::IfMatch};
+use super::versioning::IfMatch;
+use crate::error::ApiError;
 
 /// A versioned table with an `archived_at` column.
 pub trait Archivable: Versioned {

@@ -3,7 +3,40 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 
-use crate::{error::ApiError, http::concurrency::etag};
+use crate::error::ApiError;
+
+/// The strong ETag of a record at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The `If-Match` header of a request, if any.
+#[derive(Debug)]
+pub struct IfMatch(Option<String>);
+
+impl IfMatch {
+    /// The precondition a request states with its `If-Match` header (`None` when absent).
+    pub fn new(header: Option<String>) -> Self {
+        IfMatch(header)
+    }
+
+    /// Whether the client sent `If-Match` at all (for actions where it is optional).
+    pub fn is_present(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Checks the header against the record's current version: 428 when absent, 412 when it names
+    /// another version (`*` matches any existing record).
+    pub fn check(&self, current_version: i32) -> Result<(), ApiError> {
+        let header = self.0.as_deref().ok_or(ApiError::PreconditionRequired)?;
+        let current = etag(current_version);
+        let matches = header
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag == current || tag.strip_prefix("W/") == Some(current.as_str()));
+        if matches { Ok(()) } else { Err(ApiError::PreconditionFailed { current_etag: current }) }
+    }
+}
 
 /// A table whose rows carry a `version` and an `updated_at`.
 pub trait Versioned: EntityTrait {
@@ -95,5 +128,23 @@ impl Versioned for entity::domain_tag::Entity {
     }
     fn updated_at_column() -> Self::Column {
         entity::domain_tag::Column::UpdatedAt
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_is_required_and_must_name_the_current_version() {
+        assert!(matches!(IfMatch(None).check(3), Err(ApiError::PreconditionRequired)));
+        assert!(IfMatch(Some("\"3\"".into())).check(3).is_ok());
+        assert!(IfMatch(Some("W/\"3\"".into())).check(3).is_ok());
+        assert!(IfMatch(Some("\"2\", \"3\"".into())).check(3).is_ok());
+        assert!(IfMatch(Some("*".into())).check(3).is_ok());
+        match IfMatch(Some("\"2\"".into())).check(3) {
+            Err(ApiError::PreconditionFailed { current_etag }) => assert_eq!(current_etag, "\"3\""),
+            other => panic!("expected 412, got {other:?}"),
+        }
     }
 }
