@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+// The token type is the session's (`sessions::TokenPair` carries it too).
+pub use crate::sessions::TokenType;
 use crate::auth::{Division, Role};
 
 #[derive(Deserialize, ToSchema)]
@@ -68,12 +70,6 @@ pub struct ClientToken {
 pub enum AccountKind {
     Person,
     Machine,
-}
-
-/// The token type of OAuth 2.0 answers: always `Bearer`.
-#[derive(Serialize, ToSchema, Clone, Copy)]
-pub enum TokenType {
-    Bearer,
 }
 
 /// The grant of `POST /api/v1/auth/token`: only client credentials.
