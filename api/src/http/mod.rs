@@ -5,6 +5,7 @@ pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod input;
+pub mod known_routes;
 pub mod listing;
 pub mod metrics;
 pub mod middleware;
