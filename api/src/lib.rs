@@ -4,14 +4,15 @@ pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod feed;
 pub mod http;
 pub mod i18n;
 pub mod iati;
-pub mod money;
 #[cfg(test)]
 mod module_graph;
+pub mod money;
 pub mod openapi;
 pub mod records;
 pub mod routes;

@@ -378,7 +378,11 @@ impl Graph {
                     .map(|to| level[to.as_str()] + 1)
                     .max()
                     .unwrap_or(0);
-                let above = self.targets(from).filter(|to| same_cycle(from, to)).map(|to| level[to.as_str()]).fold(above, usize::max);
+                let above = self
+                    .targets(from)
+                    .filter(|to| same_cycle(from, to))
+                    .map(|to| level[to.as_str()])
+                    .fold(above, usize::max);
                 level.insert(from, above);
             }
         }
@@ -408,7 +412,8 @@ fn read_sources() -> Vec<(String, String)> {
                 let relative = path.strip_prefix(root).map(|p| p.to_string_lossy().replace('\\', "/"));
                 let relative = relative.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 if relative != "main.rs" {
-                    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                    let source = std::fs::read_to_string(&path)
+                        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
                     out.push((relative, source));
                 }
             }
@@ -515,14 +520,8 @@ mod tests {
         .map(|(path, source)| (path.to_string(), source.to_string()));
         let graph = Graph::build(&files);
         let cycles = graph.cycles();
-        assert_eq!(
-            cycles,
-            [vec!["records", "routes::b", "routes::a"], vec!["routes::a", "routes::b"]]
-        );
-        assert_eq!(
-            graph.describe(&cycles[1]),
-            "routes::a → routes::b (routes/a/dto.rs) → routes::a (routes/b/dto.rs)"
-        );
+        assert_eq!(cycles, [vec!["records", "routes::b", "routes::a"], vec!["routes::a", "routes::b"]]);
+        assert_eq!(graph.describe(&cycles[1]), "routes::a → routes::b (routes/a/dto.rs) → routes::a (routes/b/dto.rs)");
     }
 
     #[test]

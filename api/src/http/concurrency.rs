@@ -7,8 +7,8 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header};
 
 // The version precondition itself is the unit of work's; this module reads it from the request.
-pub use crate::records::versioning::{IfMatch, etag};
 use crate::error::ApiError;
+pub use crate::records::versioning::{IfMatch, etag};
 
 impl FromRequest for IfMatch {
     type Error = ApiError;

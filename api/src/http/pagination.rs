@@ -26,7 +26,6 @@ pub fn page_limit(limit: Option<i64>) -> Result<u64, ApiError> {
     }
 }
 
-
 /// Splits `rows` (fetched with `limit + 1`) into the page and the cursor of the next one.
 pub fn split_page<T, K: Serialize>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> K) -> (Vec<T>, Option<String>) {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);

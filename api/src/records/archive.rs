@@ -7,11 +7,11 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, Value};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::versioning::IfMatch;
 use super::{
     audit::{self, ChangeContext},
     versioning::{Versioned, lock, save_versioned},
 };
-use super::versioning::IfMatch;
 use crate::error::ApiError;
 
 /// A versioned table with an `archived_at` column.

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 // The token type is the session's (`sessions::TokenPair` carries it too).
-pub use crate::sessions::TokenType;
 use crate::auth::{Division, Role};
+pub use crate::sessions::TokenType;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
