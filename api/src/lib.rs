@@ -2,6 +2,7 @@
 //! the black-box tests share, and everything it serves.
 pub mod accounts;
 pub mod auth;
+pub mod bootstrap;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -50,7 +50,7 @@ impl Application {
             anyhow::anyhow!("cannot open the database {}: {error}", crate::config::redact_url(&settings.database_url))
         })?;
         db::migrate(&db).await.map_err(|error| anyhow::anyhow!("cannot apply the migrations: {error}"))?;
-        crate::auth::bootstrap::ensure_director(&db, &settings.auth).await?;
+        crate::bootstrap::ensure_director(&db, &settings.auth).await?;
         if crate::seed::load_portfolio(&db)
             .await
             .map_err(|error| anyhow::anyhow!("cannot load the seed portfolio: {error}"))?

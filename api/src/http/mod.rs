@@ -1,4 +1,5 @@
 //! HTTP plumbing shared by every route: middleware and extractors.
+pub mod authenticate;
 pub mod concurrency;
 pub mod conditional;
 pub mod export;
