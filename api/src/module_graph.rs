@@ -8,8 +8,9 @@
 //! A dependency is any `crate::…`, `super::…` or `self::…` path in code (`use` lines with their
 //! nested `{…}` groups, and paths in expressions, types and attributes); comments and string
 //! literals are skipped. Nodes are the top-level modules, except `routes` and `domain`, whose
-//! children are nodes of their own (`routes::projects`). `main.rs` is left out: it is another
-//! crate, nothing can import it.
+//! children are nodes of their own (`routes::projects`), and depend on their children (`routes`
+//! registers them). `main.rs` is left out (another crate, nothing can import it), and so is this
+//! file.
 use std::{
     collections::{BTreeMap, BTreeSet},
     path::Path,
@@ -25,6 +26,9 @@ const KNOWN_CYCLES: &[(&str, &[&str])] = &[
     // Projects and funding lines share DTOs (`Money`, `FundingLineResponse`) both ways; the
     // aggregates are moving into `domain/` (#15, domain part).
     ("projects ↔ funding_lines", &["routes::funding_lines", "routes::projects"]),
+    // The partner's view (`domain::partner_view`) still builds the partner DTOs of
+    // `routes::partner_api::dto`; they move into `domain/` with the partner aggregate.
+    ("partner view ↔ partner API", &["domain::partner_view", "routes::partner_api"]),
 ];
 
 /// One token of Rust source, as far as paths are concerned.
@@ -311,6 +315,10 @@ impl Graph {
         for ((file, source), module) in files.iter().zip(&modules) {
             let Some(from) = node(module) else { continue };
             graph.nodes.insert(from.clone());
+            if let Some(parent) = from.split_once("::").map(|(parent, _)| parent.to_string()) {
+                let parent_file = format!("{parent}/mod.rs");
+                graph.edges.entry(parent).or_default().entry(from.clone()).or_default().insert(parent_file);
+            }
             for path in crate_paths(source, module) {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 match node(&path) {
@@ -411,7 +419,7 @@ fn read_sources() -> Vec<(String, String)> {
             } else if path.extension().is_some_and(|ext| ext == "rs") {
                 let relative = path.strip_prefix(root).map(|p| p.to_string_lossy().replace('\\', "/"));
                 let relative = relative.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                if relative != "main.rs" {
+                if relative != "main.rs" && relative != "module_graph.rs" {
                     let source = std::fs::read_to_string(&path)
                         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
                     out.push((relative, source));
@@ -531,6 +539,9 @@ mod tests {
         let known: Vec<Vec<String>> =
             KNOWN_CYCLES.iter().map(|(_, nodes)| nodes.iter().map(|n| n.to_string()).collect()).collect();
         let new: Vec<String> = found.iter().filter(|c| !known.contains(c)).map(|c| graph.describe(c)).collect();
+        // A tangle has many cycles: the first ones say where to cut.
+        let shown = new.iter().take(40).cloned().collect::<Vec<_>>().join("\n  ");
+        let more = if new.len() > 40 { format!("\n  … and {} more", new.len() - 40) } else { String::new() };
         let stale: Vec<&str> = KNOWN_CYCLES
             .iter()
             .zip(&known)
@@ -539,9 +550,9 @@ mod tests {
             .collect();
         assert!(
             new.is_empty() && stale.is_empty(),
-            "\nimport cycles between modules (move the shared code down a layer):\n  {}\n\
+            "\n{} import cycles between modules (move the shared code down a layer):\n  {shown}{more}\n\
              KNOWN_CYCLES entries whose cycle is gone (delete them): {stale:?}\n",
-            new.join("\n  ")
+            new.len()
         );
     }
 

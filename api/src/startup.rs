@@ -128,18 +128,13 @@ impl Stopper {
 }
 
 /// The metrics' own server: one worker, `GET /metrics` and nothing else.
-fn metrics_server(
-    listener: TcpListener,
-    metrics: web::Data<Arc<Metrics>>,
-    state: web::Data<AppState>,
-) -> anyhow::Result<Server> {
-    let server = HttpServer::new(move || {
-        App::new().app_data(metrics.clone()).app_data(state.clone()).route("/metrics", web::get().to(metrics::serve))
-    })
-    .workers(1)
-    .listen(listener)?
-    .shutdown_timeout(1)
-    .run();
+fn metrics_server(listener: TcpListener, metrics: web::Data<Arc<Metrics>>) -> anyhow::Result<Server> {
+    let server =
+        HttpServer::new(move || App::new().app_data(metrics.clone()).route("/metrics", web::get().to(metrics::serve)))
+            .workers(1)
+            .listen(listener)?
+            .shutdown_timeout(1)
+            .run();
     Ok(server)
 }
 
@@ -151,7 +146,7 @@ fn build_server(
     db: DatabaseConnection,
     settings: Settings,
 ) -> anyhow::Result<Servers> {
-    let metrics = web::Data::new(Metrics::new(settings.guards.metrics_token.clone())?);
+    let metrics = web::Data::new(Metrics::new(settings.guards.metrics_token.clone(), db.clone())?);
     let metrics_on_main_port = metrics_listener.is_none();
     let document = openapi::document();
     let known_routes = web::Data::new(KnownRoutes::from_document(&document));
@@ -161,6 +156,7 @@ fn build_server(
     let connection_counts = crate::http::slow_clients::ConnectionCounts::default();
     let connections_per_address = settings.guards.max_connections_per_address;
     let body_limit = settings.body_limit_bytes;
+    let body_timeout = crate::http::slow_clients::BodyTimeout(settings.guards.client_body_timeout);
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
     let state = web::Data::new(AppState::new(db, settings));
@@ -168,7 +164,7 @@ fn build_server(
     let metrics_server = match metrics_listener {
         Some(listener) => {
             let port = listener.local_addr()?.port();
-            Some((metrics_server(listener, metrics.clone(), state.clone())?, port))
+            Some((metrics_server(listener, metrics.clone())?, port))
         }
         None => None,
     };
@@ -179,6 +175,7 @@ fn build_server(
             .app_data(state.clone())
             .app_data(known_routes.clone())
             .app_data(BodyLimit(body_limit))
+            .app_data(body_timeout)
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(path_config())
             .app_data(query_config())
