@@ -58,7 +58,7 @@ pub struct FeedEvent {
 
 /// The events after `after`, in feed order: all of them, or those `partner` may see (events of
 /// projects it takes part in; an event about a funding line — added, changed, archived — only
-/// when `view::may_see_line` holds for that line, written here in SQL).
+/// when `domain::partner_view::may_see_line` holds for that line, written here in SQL).
 pub async fn events_after(
     db: &impl ConnectionTrait,
     partner: Option<Uuid>,

@@ -57,7 +57,7 @@ pub struct Transaction {
 }
 
 /// What an activity shows: built from the staff view of a project, or from a partner's view of it
-/// (`routes::partner_api::view`), so that a partner's file says no more than its JSON.
+/// (`domain::partner_view`), so that a partner's file says no more than its JSON.
 pub struct Activity {
     pub id: Uuid,
     pub title: String,

@@ -2,13 +2,17 @@
 //! the black-box tests share, and everything it serves.
 pub mod accounts;
 pub mod auth;
+pub mod bootstrap;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod feed;
 pub mod http;
 pub mod i18n;
 pub mod iati;
+#[cfg(test)]
+mod module_graph;
 pub mod money;
 pub mod openapi;
 pub mod records;

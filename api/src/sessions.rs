@@ -14,6 +14,12 @@ use crate::{
     state::AppState,
 };
 
+/// The token type of OAuth 2.0 answers: always `Bearer`.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+pub enum TokenType {
+    Bearer,
+}
+
 /// A new session's tokens.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({
@@ -25,7 +31,7 @@ pub struct TokenPair {
     /// A JWT to send as `Authorization: Bearer …`.
     pub access_token: String,
     /// Always `Bearer`.
-    pub token_type: crate::routes::auth::dto::TokenType,
+    pub token_type: TokenType,
     /// Seconds until the access token expires.
     pub expires_in: i64,
     /// An opaque, single-use token for `POST /api/v1/auth/refresh`.
@@ -64,7 +70,7 @@ pub async fn issue_pair(
     .await?;
     Ok(TokenPair {
         access_token: access_token(state, account, Some(family))?,
-        token_type: crate::routes::auth::dto::TokenType::Bearer,
+        token_type: TokenType::Bearer,
         expires_in: state.keys.access_ttl_secs,
         refresh_token: refresh,
     })

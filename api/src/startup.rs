@@ -21,6 +21,7 @@ use crate::{
     http::{
         extract::{BodyLimit, path_config, query_config},
         idempotency::idempotency,
+        known_routes::KnownRoutes,
         metrics::{self, Metrics},
         middleware::{default_cache_control, problem_details, request_id_and_log},
     },
@@ -49,7 +50,7 @@ impl Application {
             anyhow::anyhow!("cannot open the database {}: {error}", crate::config::redact_url(&settings.database_url))
         })?;
         db::migrate(&db).await.map_err(|error| anyhow::anyhow!("cannot apply the migrations: {error}"))?;
-        crate::auth::bootstrap::ensure_director(&db, &settings.auth).await?;
+        crate::bootstrap::ensure_director(&db, &settings.auth).await?;
         if crate::seed::load_portfolio(&db)
             .await
             .map_err(|error| anyhow::anyhow!("cannot load the seed portfolio: {error}"))?
@@ -127,18 +128,13 @@ impl Stopper {
 }
 
 /// The metrics' own server: one worker, `GET /metrics` and nothing else.
-fn metrics_server(
-    listener: TcpListener,
-    metrics: web::Data<Arc<Metrics>>,
-    state: web::Data<AppState>,
-) -> anyhow::Result<Server> {
-    let server = HttpServer::new(move || {
-        App::new().app_data(metrics.clone()).app_data(state.clone()).route("/metrics", web::get().to(metrics::serve))
-    })
-    .workers(1)
-    .listen(listener)?
-    .shutdown_timeout(1)
-    .run();
+fn metrics_server(listener: TcpListener, metrics: web::Data<Arc<Metrics>>) -> anyhow::Result<Server> {
+    let server =
+        HttpServer::new(move || App::new().app_data(metrics.clone()).route("/metrics", web::get().to(metrics::serve)))
+            .workers(1)
+            .listen(listener)?
+            .shutdown_timeout(1)
+            .run();
     Ok(server)
 }
 
@@ -150,7 +146,7 @@ fn build_server(
     db: DatabaseConnection,
     settings: Settings,
 ) -> anyhow::Result<Servers> {
-    let metrics = web::Data::new(Metrics::new(settings.guards.metrics_token.clone())?);
+    let metrics = web::Data::new(Metrics::new(settings.guards.metrics_token.clone(), db.clone())?);
     let metrics_on_main_port = metrics_listener.is_none();
     let document = openapi::document();
     let known_routes = web::Data::new(KnownRoutes::from_document(&document));
@@ -160,6 +156,7 @@ fn build_server(
     let connection_counts = crate::http::slow_clients::ConnectionCounts::default();
     let connections_per_address = settings.guards.max_connections_per_address;
     let body_limit = settings.body_limit_bytes;
+    let body_timeout = crate::http::slow_clients::BodyTimeout(settings.guards.client_body_timeout);
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
     let state = web::Data::new(AppState::new(db, settings));
@@ -167,7 +164,7 @@ fn build_server(
     let metrics_server = match metrics_listener {
         Some(listener) => {
             let port = listener.local_addr()?.port();
-            Some((metrics_server(listener, metrics.clone(), state.clone())?, port))
+            Some((metrics_server(listener, metrics.clone())?, port))
         }
         None => None,
     };
@@ -178,6 +175,7 @@ fn build_server(
             .app_data(state.clone())
             .app_data(known_routes.clone())
             .app_data(BodyLimit(body_limit))
+            .app_data(body_timeout)
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(path_config())
             .app_data(query_config())
@@ -253,46 +251,6 @@ async fn redirect_to_swagger_ui() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger-ui/")).finish()
 }
 
-/// The paths the server serves and their methods, to tell a wrong method (405) from a wrong
-/// path (404).
-pub struct KnownRoutes(Vec<(Vec<String>, Vec<String>)>);
-
-impl KnownRoutes {
-    fn from_document(document: &serde_json::Value) -> Self {
-        let mut routes = Vec::new();
-        if let Some(paths) = document["paths"].as_object() {
-            for (template, item) in paths {
-                let segments = template.split('/').map(str::to_owned).collect();
-                let methods =
-                    item.as_object().map(|ops| ops.keys().map(|m| m.to_uppercase()).collect()).unwrap_or_default();
-                routes.push((segments, methods));
-            }
-        }
-        Self(routes)
-    }
-
-    /// The methods served at `path`, if the path exists. A literal segment wins over a parameter,
-    /// as in OpenAPI: `/evaluations/due` is its own path, not `/evaluations/{id}`.
-    pub fn methods(&self, path: &str) -> Vec<String> {
-        let segments: Vec<&str> = path.split('/').collect();
-        let matching = self.0.iter().filter_map(|(template, methods)| {
-            let matches = template.len() == segments.len()
-                && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()));
-            matches.then(|| (template.iter().filter(|t| !t.starts_with('{')).count(), methods))
-        });
-        let matching: Vec<_> = matching.collect();
-        let most_literal = matching.iter().map(|(literal, _)| *literal).max().unwrap_or(0);
-        let mut methods: Vec<String> = matching
-            .into_iter()
-            .filter(|(literal, _)| *literal == most_literal)
-            .flat_map(|(_, methods)| methods.iter().cloned())
-            .collect();
-        methods.sort();
-        methods.dedup();
-        methods
-    }
-}
-
 async fn unknown_route(req: actix_web::HttpRequest, routes: web::Data<KnownRoutes>) -> Result<HttpResponse, ApiError> {
     let allow = routes.methods(req.path());
     if allow.is_empty() { Err(ApiError::NotFound) } else { Err(ApiError::MethodNotAllowed { allow }) }
@@ -300,7 +258,7 @@ async fn unknown_route(req: actix_web::HttpRequest, routes: web::Data<KnownRoute
 
 #[cfg(test)]
 mod tests {
-    use super::{Application, KnownRoutes};
+    use super::Application;
     use crate::config::Settings;
 
     #[tokio::test]
@@ -310,20 +268,5 @@ mod tests {
         settings.bind_addr = "0.0.0.0:0".parse().expect("an address");
         let error = Application::build(settings).await.err().expect("must be refused");
         assert!(error.to_string().contains("JWT_KEYS"), "{error}");
-    }
-    use serde_json::json;
-
-    #[test]
-    fn a_literal_path_wins_over_a_parameter() {
-        let routes = KnownRoutes::from_document(&json!({"paths": {
-            "/api/v1/evaluations/{id}": {"get": {}, "patch": {}},
-            "/api/v1/evaluations/due": {"get": {}},
-            "/api/v1/evaluations": {"get": {}, "post": {}}
-        }}));
-        assert_eq!(routes.methods("/api/v1/evaluations/due"), ["GET"]);
-        assert_eq!(routes.methods("/api/v1/evaluations/0192"), ["GET", "PATCH"]);
-        assert_eq!(routes.methods("/api/v1/evaluations"), ["GET", "POST"]);
-        assert!(routes.methods("/api/v1/evaluations/due/x").is_empty());
-        assert!(routes.methods("/api/v1/evaluations/").is_empty());
     }
 }

@@ -2,7 +2,10 @@
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{jwt::TokenKeys, throttle::LoginThrottle},
+    auth::{
+        jwt::TokenKeys,
+        throttle::{LoginThrottle, PartnerLimiter},
+    },
     config::Settings,
 };
 
@@ -11,7 +14,7 @@ pub struct AppState {
     pub settings: Settings,
     pub keys: TokenKeys,
     pub login_throttle: LoginThrottle,
-    pub partner_limiter: crate::routes::partner_api::caller::PartnerLimiter,
+    pub partner_limiter: PartnerLimiter,
     /// Manual redeliveries per webhook endpoint.
     pub webhook_redeliveries: governor::DefaultKeyedRateLimiter<uuid::Uuid>,
 }
@@ -24,9 +27,7 @@ impl AppState {
                 settings.auth.login_attempts_per_account,
                 settings.auth.login_attempts_per_address,
             ),
-            partner_limiter: crate::routes::partner_api::caller::PartnerLimiter::new(
-                settings.partners.requests_per_minute,
-            ),
+            partner_limiter: PartnerLimiter::new(settings.partners.requests_per_minute),
             webhook_redeliveries: crate::auth::throttle::limiter(settings.partners.webhook_redeliveries_per_minute),
             db,
             settings,

@@ -2,7 +2,7 @@
 //! which gives it its stored code, its French and English labels, serde and OpenAPI, strict parsing
 //! (an unknown code is refused, never read as a default) and its entry in `/api/v1/vocabularies`.
 //! The database refuses unknown codes too (migration `m20261203_000016_code_checks`; a unit test
-//! below keeps its lists equal to the enums).
+//! in `routes::vocabularies` keeps its lists equal to the enums).
 
 /// A fixed code list: (code, French label, English label).
 pub struct FixedList {
@@ -83,45 +83,4 @@ macro_rules! code_list {
             }
         }
     };
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::routes::vocabularies::FIXED;
-
-    /// The database's CHECK lists (migration `m20261203_000016_code_checks`) and the enums agree.
-    #[test]
-    fn the_database_accepts_exactly_the_codes_of_each_enum() {
-        let internal: &[(&str, Vec<&str>)] = &[
-            ("account.kind", vec![crate::accounts::KIND_PERSON, crate::accounts::KIND_MACHINE]),
-            ("change_event.kind", crate::feed::EventKind::ALL.iter().map(|kind| kind.as_str()).collect()),
-            ("webhook_endpoint.status", crate::webhooks::WebhookStatus::ALL.iter().map(|s| s.as_str()).collect()),
-            ("webhook_delivery.status", crate::webhooks::worker::DELIVERY_STATUSES.to_vec()),
-        ];
-        for (table, column, codes) in migration::CODE_COLUMNS {
-            let key = format!("{table}.{column}");
-            let list = match *column {
-                "division" => "division",
-                "role" if *table == "account" => "role",
-                "role" => "participant_role",
-                "commune" => "commune",
-                "vitality" => "vitality",
-                "status" | "from_status" | "to_status" if table.starts_with("agreement") => "agreement_status",
-                "status" | "from_status" | "to_status" if table.starts_with("project") => "project_status",
-                "kind" if *table == "partner" => "partner_kind",
-                "kind" if *table == "agreement" => "agreement_kind",
-                "kind" if *table == "funding_line" => "funding_kind",
-                "kind" if *table == "event" => "event_kind",
-                _ => {
-                    let (_, expected) =
-                        internal.iter().find(|(name, _)| *name == key).unwrap_or_else(|| panic!("{key}: no enum"));
-                    assert_eq!(&codes.to_vec(), expected, "{key}");
-                    continue;
-                }
-            };
-            let fixed = FIXED.iter().find(|fixed| fixed.name == list).unwrap_or_else(|| panic!("no list {list}"));
-            let expected: Vec<&str> = fixed.entries.iter().map(|(code, _, _)| *code).collect();
-            assert_eq!(codes.to_vec(), expected, "{key}");
-        }
-    }
 }

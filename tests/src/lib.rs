@@ -270,7 +270,7 @@ async fn prepare_template(database_url: &str) {
     settings.auth.bootstrap_director_password = Some(DIRECTOR_PASSWORD.into());
     let db = api::db::connect(&settings).await.expect("the template database opens");
     api::db::migrate(&db).await.expect("the migrations apply to the template");
-    api::auth::bootstrap::ensure_director(&db, &settings.auth).await.expect("the template's director");
+    api::bootstrap::ensure_director(&db, &settings.auth).await.expect("the template's director");
     api::seed::load_portfolio(&db).await.expect("the template's seed portfolio");
     if settings.is_sqlite() {
         // Everything into the main file, which is the one copied.

@@ -1,18 +1,17 @@
 //! `CurrentUser` (any valid bearer token, 401 otherwise) and `Authorized<A>` (a caller whose role
 //! may do action `A`, 403 otherwise). The account is re-read on every request, so that a
-//! deactivated account or a changed role voids its tokens at once.
-use std::{future::Future, marker::PhantomData, pin::Pin};
+//! deactivated account or a changed role voids its tokens at once. Reading them from a request
+//! (the actix extractors, which need the app state) is `http::authenticate`'s.
+use std::marker::PhantomData;
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
-use entity::account;
-use sea_orm::EntityTrait;
+use actix_web::http::header;
 use uuid::Uuid;
 
 use super::{
     policy::{self, ActionMarker},
     roles::{Division, Role},
 };
-use crate::{error::ApiError, i18n::Text, state::AppState};
+use crate::error::ApiError;
 
 /// The authenticated caller.
 #[derive(Clone, Debug)]
@@ -28,57 +27,13 @@ pub struct CurrentUser {
 }
 
 /// The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive
-/// (RFC 9110 §11.1). Every layer that reads the header (this extractor, idempotency…) calls this
+/// (RFC 9110 §11.1). Every layer that reads the header (`http::authenticate`, idempotency…) calls this
 /// one function, so that they all agree on who the caller is.
 pub fn bearer_token(headers: &header::HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-fn unauthorized() -> ApiError {
-    ApiError::Unauthorized(Text::fixed(
-        "Jeton d'accès absent, expiré ou invalide.",
-        "The access token is missing, expired or invalid.",
-    ))
-}
-
-impl FromRequest for CurrentUser {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if let Some(user) = req.extensions().get::<CurrentUser>() {
-            let user = user.clone();
-            return Box::pin(async move { Ok(user) });
-        }
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req.headers()).map(str::to_owned);
-        let req = req.clone();
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
-            let claims = token.as_deref().and_then(|token| state.keys.verify(token)).ok_or_else(unauthorized)?;
-            let account = account::Entity::find_by_id(claims.sub).one(&state.db).await?.ok_or_else(unauthorized)?;
-            if account.token_version != claims.tv
-                || account.role != claims.role.as_str()
-                || !crate::accounts::may_sign_in(&state.db, &account).await?
-            {
-                return Err(unauthorized());
-            }
-            let user = CurrentUser {
-                id: account.id,
-                role: claims.role,
-                division: account.division.as_deref().and_then(Division::parse),
-                partner_id: account.partner_id,
-                token_id: claims.jti,
-                session: claims.sid,
-            };
-            tracing::Span::current().record("account", tracing::field::display(user.id));
-            req.extensions_mut().insert(user.clone());
-            Ok(user)
-        })
-    }
 }
 
 /// A caller allowed to do action `A`. Put it first among a handler's arguments, so that the
@@ -96,19 +51,13 @@ impl<A: ActionMarker> std::ops::Deref for Authorized<A> {
     }
 }
 
-impl<A: ActionMarker + 'static> FromRequest for Authorized<A> {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = CurrentUser::from_request(req, payload);
-        Box::pin(async move {
-            let user = user.await?;
-            if !policy::allows(user.role, A::ACTION) {
-                return Err(ApiError::Forbidden);
-            }
-            Ok(Authorized { user, _action: PhantomData })
-        })
+impl<A: ActionMarker> Authorized<A> {
+    /// `user`, if its role may do action `A`; 403 otherwise.
+    pub fn check(user: CurrentUser) -> Result<Self, ApiError> {
+        if !policy::allows(user.role, A::ACTION) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(Authorized { user, _action: PhantomData })
     }
 }
 

@@ -1,5 +1,4 @@
 //! Authentication (passwords, tokens, the current user) and authorization (the policy table).
-pub mod bootstrap;
 pub mod extractor;
 pub mod jwt;
 pub mod password;

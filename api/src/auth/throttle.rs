@@ -1,11 +1,17 @@
 //! Login throttling, per account and per client address: a burst of attempts, then one more per
 //! interval. An attacker can slow a real user's login down but never lock it for good: the
-//! allowance refills by itself.
+//! allowance refills by itself. Partner systems are metered here too (`PartnerLimiter`).
 use std::{num::NonZeroU32, time::Duration};
 
 use std::hash::Hash;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
+use governor::{
+    DefaultKeyedRateLimiter, Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+    middleware::StateInformationMiddleware,
+    state::keyed::DefaultKeyedStateStore,
+};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 
@@ -51,6 +57,47 @@ pub fn allow<K: Clone + Hash + Eq>(limiter: &DefaultKeyedRateLimiter<K>, key: &K
     limiter.check_key(key).map_err(|denied| ApiError::TooManyRequests {
         retry_after: denied.wait_time_from(governor::clock::DefaultClock::default().now()),
     })
+}
+
+/// Requests allowed per machine account: a burst of `per_minute`, refilled continuously.
+pub struct PartnerLimiter {
+    limiter: RateLimiter<Uuid, DefaultKeyedStateStore<Uuid>, DefaultClock, StateInformationMiddleware>,
+    per_minute: u32,
+}
+
+impl PartnerLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        let burst = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(Duration::from_secs(60) / burst.get())
+            .unwrap_or_else(|| Quota::per_minute(burst))
+            .allow_burst(burst);
+        Self { limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(), per_minute }
+    }
+
+    /// Counts one request of `account`.
+    pub fn check(&self, account: Uuid) -> Result<RateLimitInfo, Duration> {
+        match self.limiter.check_key(&account) {
+            Ok(snapshot) => Ok(RateLimitInfo {
+                limit: self.per_minute,
+                remaining: snapshot.remaining_burst_capacity(),
+                reset: Duration::from_secs(60) * (self.per_minute - snapshot.remaining_burst_capacity())
+                    / self.per_minute.max(1),
+            }),
+            Err(denied) => Err(denied.wait_time_from(DefaultClock::default().now())),
+        }
+    }
+
+    pub fn shrink(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+/// The state of a caller's allowance, sent as `RateLimit-*` headers.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimitInfo {
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset: Duration,
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header};
 
+// The version precondition itself is the unit of work's; this module reads it from the request.
 use crate::error::ApiError;
-
 pub use crate::records::versioning::{IfMatch, etag};
 
 impl FromRequest for IfMatch {
@@ -16,6 +16,6 @@ impl FromRequest for IfMatch {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let value = req.headers().get(header::IF_MATCH).and_then(|value| value.to_str().ok()).map(str::to_owned);
-        ready(Ok(IfMatch::from_header(value)))
+        ready(Ok(IfMatch::new(value)))
     }
 }

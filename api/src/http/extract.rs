@@ -227,7 +227,7 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|error, req| {
         // `PATCH /evaluations/due` reaches `PATCH /evaluations/{id}`: the literal path exists and
         // does not serve the method, which the client must hear as a 405, not a bad identifier.
-        if let Some(routes) = req.app_data::<web::Data<crate::startup::KnownRoutes>>() {
+        if let Some(routes) = req.app_data::<web::Data<crate::http::known_routes::KnownRoutes>>() {
             let allow = routes.methods(req.path());
             if !allow.is_empty() && !allow.iter().any(|m| m == req.method().as_str()) {
                 return ApiError::MethodNotAllowed { allow }.into();

@@ -16,11 +16,11 @@ use actix_web::{
     http::{Method, header},
 };
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::secrets::{hash_secret, same_hash},
     db,
-    state::AppState,
 };
 
 /// The label of an unmatched path.
@@ -33,10 +33,12 @@ pub struct Metrics {
     durations: HistogramVec,
     pool: IntGaugeVec,
     token: Option<String>,
+    /// The pool the gauges describe.
+    db: DatabaseConnection,
 }
 
 impl Metrics {
-    pub fn new(token: Option<String>) -> anyhow::Result<Arc<Self>> {
+    pub fn new(token: Option<String>, db: DatabaseConnection) -> anyhow::Result<Arc<Self>> {
         let registry = Registry::new();
         let labels = &["endpoint", "method", "status"];
         let requests = IntCounterVec::new(Opts::new("djcd_http_requests_total", "HTTP requests answered"), labels)?;
@@ -49,7 +51,7 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(durations.clone()))?;
         registry.register(Box::new(pool.clone()))?;
-        Ok(Arc::new(Self { registry, requests, durations, pool, token }))
+        Ok(Arc::new(Self { registry, requests, durations, pool, token, db }))
     }
 
     fn observe(&self, endpoint: &str, method: &Method, status: u16, started: Instant) {
@@ -60,8 +62,8 @@ impl Metrics {
     }
 
     /// The text exposition, with the pool gauges refreshed first.
-    fn render(&self, state: &AppState) -> Result<Vec<u8>, prometheus::Error> {
-        if let Some((open, idle)) = db::pool_usage(&state.db) {
+    fn render(&self) -> Result<Vec<u8>, prometheus::Error> {
+        if let Some((open, idle)) = db::pool_usage(&self.db) {
             let idle = i64::try_from(idle).unwrap_or(i64::MAX);
             self.pool.with_label_values(&["open"]).set(i64::from(open));
             self.pool.with_label_values(&["idle"]).set(idle);
@@ -127,9 +129,7 @@ where
 /// `GET /metrics`: the text exposition (404 when a token is set and not given, so that the
 /// route's existence is not advertised).
 pub async fn serve(req: HttpRequest) -> HttpResponse {
-    let (Some(metrics), Some(state)) =
-        (req.app_data::<actix_web::web::Data<Arc<Metrics>>>(), req.app_data::<actix_web::web::Data<AppState>>())
-    else {
+    let Some(metrics) = req.app_data::<actix_web::web::Data<Arc<Metrics>>>() else {
         return HttpResponse::NotFound().finish();
     };
     if !metrics.authorized(&req) {
@@ -137,7 +137,7 @@ pub async fn serve(req: HttpRequest) -> HttpResponse {
             .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
             .finish();
     }
-    match metrics.render(state) {
+    match metrics.render() {
         Ok(text) => HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text),
         Err(error) => {
             tracing::error!(%error, "cannot render the metrics");
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn label_sets_stay_bounded_whatever_the_methods() {
-        let metrics = Metrics::new(None).expect("metrics");
+        let metrics = Metrics::new(None, DatabaseConnection::default()).expect("metrics");
         for i in 0..500 {
             let method = Method::from_bytes(format!("M{i}").as_bytes()).expect("a method");
             metrics.observe(OTHER_ENDPOINT, &method, 405, Instant::now());

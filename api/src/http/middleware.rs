@@ -11,8 +11,10 @@ use actix_web::{
 use tracing::Instrument;
 
 use crate::{
+    auth::CurrentUser,
     error::{PROBLEM_JSON, Problem},
     i18n::Lang,
+    records::audit::ChangeContext,
 };
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -37,6 +39,18 @@ impl RequestId {
     /// one (so that it finds its request), the server's otherwise.
     pub fn shown(&self) -> &str {
         self.client.as_deref().unwrap_or(&self.server)
+    }
+}
+
+impl ChangeContext {
+    /// The audit context of a change `user` makes in the request `request_id`.
+    pub fn new(user: &CurrentUser, request_id: &RequestId) -> Self {
+        Self {
+            actor: Some(user.id),
+            request_id: Some(request_id.server.clone()),
+            client_request_id: request_id.client.clone(),
+            idempotency: request_id.idempotency.clone(),
+        }
     }
 }
 

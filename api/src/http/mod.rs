@@ -1,11 +1,14 @@
 //! HTTP plumbing shared by every route: middleware and extractors.
 pub mod answer;
+pub mod authenticate;
 pub mod concurrency;
 pub mod conditional;
 pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod input;
+pub mod known_routes;
+pub mod listing;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;

@@ -1,9 +1,10 @@
 //! Keyset (cursor) pagination shared by every list: `limit` (default 50, at most 200) and an
 //! opaque `next_cursor` naming where the next page starts. Cursors encode the sort key of the last
 //! row returned, so pages never skip nor repeat rows however the table grows.
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 
+// The cursors are the list pipeline's (`records::listing`); handlers paging by hand find them here.
+pub use crate::records::listing::{decode_cursor, encode_cursor};
 use crate::{error::ApiError, i18n::Text};
 
 pub const DEFAULT_LIMIT: u64 = 50;
@@ -23,31 +24,6 @@ pub fn page_limit(limit: Option<i64>) -> Result<u64, ApiError> {
             )],
         )),
     }
-}
-
-/// Encodes the sort key of the last row of a page.
-pub fn encode_cursor<K: Serialize>(key: &K) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
-}
-
-/// Decodes a cursor made by `encode_cursor`; a cursor that was not is a 400.
-pub fn decode_cursor<K: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
-    let Some(cursor) = cursor else { return Ok(None) };
-    URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).map(Some).ok_or_else(
-        || {
-            ApiError::BadRequest(
-                Text::fixed("Curseur invalide.", "Invalid cursor."),
-                vec![crate::error::FieldError::new(
-                    "cursor",
-                    "format",
-                    Text::fixed(
-                        "Utilisez le next_cursor d'une page précédente.",
-                        "Use the next_cursor of a previous page.",
-                    ),
-                )],
-            )
-        },
-    )
 }
 
 /// Splits `rows` (fetched with `limit + 1`) into the page and the cursor of the next one.

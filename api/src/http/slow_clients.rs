@@ -33,11 +33,9 @@ use actix_web::{
     error::PayloadError,
     http::header,
     middleware::Next,
-    web::{self, Bytes},
+    web::Bytes,
 };
 use futures_util::Stream;
-
-use crate::state::AppState;
 
 /// Open connections per client address, shared by every worker.
 #[derive(Clone, Default)]
@@ -204,6 +202,10 @@ fn has_body(req: &ServiceRequest) -> bool {
             .is_some_and(|length| length.trim() != "0")
 }
 
+/// How long a request body may take to arrive (`CLIENT_BODY_TIMEOUT_MS`), as app data.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyTimeout(pub Duration);
+
 /// The middleware: counts each request from its head to its response's end, and gives its body
 /// `CLIENT_BODY_TIMEOUT_MS` to arrive.
 pub async fn track_requests(
@@ -211,7 +213,7 @@ pub async fn track_requests(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let connection = req.conn_data::<Rc<Connection>>().cloned();
-    let timeout = req.app_data::<web::Data<AppState>>().map(|state| state.settings.guards.client_body_timeout);
+    let timeout = req.app_data::<BodyTimeout>().map(|timeout| timeout.0);
     if let (Some(connection), Some(timeout)) = (connection.clone(), timeout)
         && has_body(&req)
     {

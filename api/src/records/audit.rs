@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{auth::CurrentUser, error::ApiError, http::middleware::RequestId};
+use crate::error::ApiError;
 
 /// Who is changing things, and in which request.
 #[derive(Clone, Debug)]
@@ -20,16 +20,9 @@ pub struct ChangeContext {
     pub idempotency: Option<super::unit_of_work::ClaimedKey>,
 }
 
+// A request's context (`ChangeContext::new(&user, &request_id)`) is made in `http::middleware`,
+// beside the request id: the audit knows nothing of requests.
 impl ChangeContext {
-    pub fn new(user: &CurrentUser, request_id: &RequestId) -> Self {
-        Self {
-            actor: Some(user.id),
-            request_id: Some(request_id.server.clone()),
-            client_request_id: request_id.client.clone(),
-            idempotency: request_id.idempotency.clone(),
-        }
-    }
-
     /// Changes made by the server itself (seed data).
     pub fn system() -> Self {
         Self { actor: None, request_id: None, client_request_id: None, idempotency: None }

@@ -1,10 +1,12 @@
 //! Lists: sorting on a declared set of fields and keyset pagination on (sort value, id), so that
 //! paging through a list that grows never skips nor repeats a row. Unknown sort fields are a 400.
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
     sea_query::{Expr, ExprTrait, Query, SimpleExpr},
 };
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
@@ -13,7 +15,6 @@ pub use pipeline::{BATCH, Listing, PageRequest, Paged};
 
 use crate::{
     error::{ApiError, FieldError},
-    http::pagination::{decode_cursor, encode_cursor},
     i18n::Text,
 };
 
@@ -170,6 +171,31 @@ pub fn page<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> (SortValue, Uui
         encode_cursor(&(value.json(), id))
     });
     (rows, next)
+}
+
+/// Encodes the sort key of the last row of a page.
+pub fn encode_cursor<K: Serialize>(key: &K) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
+}
+
+/// Decodes a cursor made by `encode_cursor`; a cursor that was not is a 400.
+pub fn decode_cursor<K: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).map(Some).ok_or_else(
+        || {
+            ApiError::BadRequest(
+                Text::fixed("Curseur invalide.", "Invalid cursor."),
+                vec![FieldError::new(
+                    "cursor",
+                    "format",
+                    Text::fixed(
+                        "Utilisez le next_cursor d'une page précédente.",
+                        "Use the next_cursor of a previous page.",
+                    ),
+                )],
+            )
+        },
+    )
 }
 
 #[cfg(test)]

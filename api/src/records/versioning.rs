@@ -15,9 +15,9 @@ pub fn etag(version: i32) -> String {
 pub struct IfMatch(Option<String>);
 
 impl IfMatch {
-    /// The header's value as the request sent it.
-    pub fn from_header(value: Option<String>) -> Self {
-        Self(value)
+    /// The precondition a request states with its `If-Match` header (`None` when absent).
+    pub fn new(header: Option<String>) -> Self {
+        IfMatch(header)
     }
 
     /// Whether the client sent `If-Match` at all (for actions where it is optional).

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{CurrentUser, Role, policy::ReadIati},
+    domain::partner_view as view,
     error::ApiError,
     iati::{self, Activity, Transaction},
     routes::{
@@ -20,7 +21,6 @@ use crate::{
         partner_api::{
             caller::{Metered, rate_limit_headers},
             dto::PartnerProject,
-            view,
         },
         projects::{
             dto::{Money, ProjectResponse},
@@ -63,7 +63,7 @@ async fn render(state: &AppState, caller: &CurrentUser, only: Option<Uuid>) -> R
     Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
 }
 
-/// A partner's activities: its JSON view of each project (`partner_api::view::build`), nothing
+/// A partner's activities: its JSON view of each project (`domain::partner_view::build`), nothing
 /// more: itself among the participants, its own and the public lines, no budget.
 async fn partner_activities(
     db: &impl ConnectionTrait,

@@ -29,7 +29,7 @@ use super::{
     schedule::{Turns, after_attempt, claim_due, send_limit},
     signature,
 };
-use crate::{config::Environment, error::ApiError, feed, routes::partner_api::view, state::AppState};
+use crate::{config::Environment, domain::partner_view as view, error::ApiError, feed, state::AppState};
 
 const CURSOR: &str = "webhooks";
 pub const PENDING: &str = "pending";

@@ -1,20 +1,15 @@
 //! The one list pipeline: the request's filters make a `Listing`; a JSON request gets its total
 //! (when asked), its keyset page and the page's cursor; a `text/csv` request gets every row,
-//! walked in the same order page after page, under the columns the item type declares.
+//! walked in the same order page after page, under the columns the item type declares. The HTTP
+//! answer itself (`Listing::respond`) is built in `http::listing`.
 use std::future::Future;
 
-use actix_web::{HttpRequest, HttpResponse};
 use futures_util::Stream;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Select};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Sort, SortValue, keyset, page};
-use crate::{
-    error::ApiError,
-    http::export::{self, CsvFormat},
-};
+use crate::error::ApiError;
 
 /// The rows of a list (a select with the request's filters), their order, and how to read a row's
 /// position (its sort value and id) for the cursor after it.
@@ -89,32 +84,5 @@ where
                 Some((to_items(db, paged.rows).await, next))
             }
         })
-    }
-
-    /// The list's answer: every row as CSV when the client asks for `text/csv` (file `name`), else
-    /// the page `request` names, its items made by `to_items` and wrapped by `body`.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn respond<T, L, F, Fut>(
-        self,
-        req: &HttpRequest,
-        db: &DatabaseConnection,
-        request: PageRequest<'_>,
-        name: &str,
-        to_items: F,
-        body: impl FnOnce(Vec<T>, Option<String>, Option<u64>) -> L,
-    ) -> Result<HttpResponse, ApiError>
-    where
-        E::Column: 'static,
-        T: Serialize + ToSchema + 'static,
-        L: Serialize,
-        F: Fn(DatabaseConnection, Vec<E::Model>) -> Fut + Clone + 'static,
-        Fut: Future<Output = Result<Vec<T>, ApiError>> + 'static,
-    {
-        if let Some(format) = CsvFormat::requested(req) {
-            return Ok(export::stream(format, name, self.batches(db.clone(), to_items)));
-        }
-        let paged = self.page(db, request).await?;
-        let items = to_items(db.clone(), paged.rows).await?;
-        Ok(HttpResponse::Ok().json(body(items, paged.next_cursor, paged.total)))
     }
 }

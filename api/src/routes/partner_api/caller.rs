@@ -1,6 +1,6 @@
 //! The partner system calling: an authorized machine account, bound to its partner, within its
 //! rate limit.
-use std::{future::Future, num::NonZeroU32, pin::Pin, time::Duration};
+use std::{future::Future, pin::Pin};
 
 use actix_web::{
     Error, FromRequest, HttpMessage, HttpRequest,
@@ -10,63 +10,17 @@ use actix_web::{
     middleware::Next,
     web,
 };
-use governor::{
-    Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
-    middleware::StateInformationMiddleware,
-    state::keyed::DefaultKeyedStateStore,
-};
 use uuid::Uuid;
 
 use crate::{
     auth::{
         Authorized, CurrentUser, Role,
         policy::{ActionMarker, ReadPartnerView},
+        throttle::RateLimitInfo,
     },
     error::ApiError,
     state::AppState,
 };
-
-/// Requests allowed per machine account: a burst of `per_minute`, refilled continuously.
-pub struct PartnerLimiter {
-    limiter: RateLimiter<Uuid, DefaultKeyedStateStore<Uuid>, DefaultClock, StateInformationMiddleware>,
-    per_minute: u32,
-}
-
-impl PartnerLimiter {
-    pub fn new(per_minute: u32) -> Self {
-        let burst = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::with_period(Duration::from_secs(60) / burst.get())
-            .unwrap_or_else(|| Quota::per_minute(burst))
-            .allow_burst(burst);
-        Self { limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(), per_minute }
-    }
-
-    /// Counts one request of `account`.
-    fn check(&self, account: Uuid) -> Result<RateLimitInfo, Duration> {
-        match self.limiter.check_key(&account) {
-            Ok(snapshot) => Ok(RateLimitInfo {
-                limit: self.per_minute,
-                remaining: snapshot.remaining_burst_capacity(),
-                reset: Duration::from_secs(60) * (self.per_minute - snapshot.remaining_burst_capacity())
-                    / self.per_minute.max(1),
-            }),
-            Err(denied) => Err(denied.wait_time_from(DefaultClock::default().now())),
-        }
-    }
-
-    pub fn shrink(&self) {
-        self.limiter.retain_recent();
-    }
-}
-
-/// The state of a caller's allowance, sent as `RateLimit-*` headers.
-#[derive(Clone, Copy, Debug)]
-pub struct RateLimitInfo {
-    pub limit: u32,
-    pub remaining: u32,
-    pub reset: Duration,
-}
 
 /// A partner system within its allowance.
 pub struct PartnerCaller {

@@ -10,9 +10,9 @@ use super::{
         ChangeEvent, ChangeFeed, ChangesQuery, PartnerProject, PartnerProjectList, PartnerProjectsQuery,
         PartnerStatusUpdate, PartnerTimeline,
     },
-    view,
 };
 use crate::{
+    domain::partner_view as view,
     error::ApiError,
     feed,
     http::{

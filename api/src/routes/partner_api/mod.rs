@@ -7,7 +7,6 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 pub mod caller;
 pub mod dto;
 pub mod handlers;
-pub mod view;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(

@@ -27,3 +27,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(financing::create_funding_line),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::http::export::columns;
+
+    #[test]
+    fn a_project_export_has_its_budget_columns_and_its_participants_in_one() {
+        let names: Vec<String> = columns::<super::dto::ProjectResponse>().into_iter().map(|c| c.name).collect();
+        let at = |name: &str| names.iter().position(|n| n == name).unwrap_or_else(|| panic!("{name} in {names:?}"));
+        assert!(at("id") < at("title") && at("budget.amount") + 1 == at("budget.currency"), "{names:?}");
+        assert!(at("participants") > 0 && !names.iter().any(|n| n.starts_with("participants.")), "{names:?}");
+        assert!(!names.contains(&"budget".to_owned()), "{names:?}");
+    }
+}

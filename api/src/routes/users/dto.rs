@@ -4,8 +4,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{
+    accounts::AccountResponse,
     auth::{Division, Role},
-    routes::auth::dto::AccountResponse,
 };
 
 #[derive(Deserialize, IntoParams)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::dto::{AccountList, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
 use crate::{
-    accounts::{self, KIND_MACHINE, KIND_PERSON, NewPerson},
+    accounts::{self, AccountResponse, KIND_MACHINE, KIND_PERSON, NewPerson},
     auth::{Authorized, Role, password, policy::ManageUsers, secrets},
     error::ApiError,
     http::{
@@ -23,7 +23,6 @@ use crate::{
         audit::{self, ChangeContext},
         versioning::lock,
     },
-    routes::auth::dto::AccountResponse,
     sessions,
     state::AppState,
     validate::{Rules, check_text},

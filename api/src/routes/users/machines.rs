@@ -10,7 +10,7 @@ use super::{
     handlers::{audit_entity, find_account, list_accounts, save_account},
 };
 use crate::{
-    accounts::KIND_MACHINE,
+    accounts::{AccountResponse, KIND_MACHINE},
     auth::{Authorized, Role, policy::ManageUsers, secrets},
     error::ApiError,
     http::{
@@ -23,7 +23,6 @@ use crate::{
         audit::{self, ChangeContext},
         versioning::lock,
     },
-    routes::auth::dto::AccountResponse,
     state::AppState,
     validate::{Rules, check_text},
 };

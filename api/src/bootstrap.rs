@@ -2,8 +2,12 @@
 use entity::account;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::{Role, secrets};
-use crate::{accounts, config::AuthSettings};
+use crate::{
+    accounts,
+    auth::{Role, secrets},
+    config::AuthSettings,
+    records::audit::ChangeContext,
+};
 
 /// Creates the first director when no active director exists: from `BOOTSTRAP_DIRECTOR_EMAIL` /
 /// `BOOTSTRAP_DIRECTOR_PASSWORD` when set, otherwise `director@djcd.local` with a random password
@@ -28,7 +32,7 @@ pub async fn ensure_director(db: &DatabaseConnection, settings: &AuthSettings) -
         role: Role::Director,
         division: None,
     };
-    accounts::create_person(db, &crate::records::audit::ChangeContext::system(), new, &password)
+    accounts::create_person(db, &ChangeContext::system(), new, &password)
         .await
         .map_err(|error| anyhow::anyhow!("cannot create the first director: {error}"))?;
     if generated {

@@ -1,11 +1,11 @@
-//! Building the partner's view of projects, a page at a time in a fixed number of queries.
+//! What a partner sees of the projects it takes part in, built a page at a time in a fixed number
+//! of queries: the partner API, the IATI file and the webhooks all answer with this view.
 use std::collections::HashMap;
 
 use entity::{funding_line, partner, project, project_participant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::dto::{PartnerFundingLine, PartnerProject};
 use crate::{
     error::ApiError,
     money::FlowSums,
@@ -13,6 +13,7 @@ use crate::{
     routes::{
         agreements::queries::partner_ref,
         funding_lines::{dto::FundingKind, rates::Rates},
+        partner_api::dto::{PartnerFundingLine, PartnerProject},
         projects::{dto::Money, financing::Flows, queries},
     },
 };
