@@ -4,6 +4,8 @@
 //! `spawn_apps()` gives one app on SQLite and, when `TEST_DATABASE_URL` names a PostgreSQL server,
 //! one on a fresh PostgreSQL database too: tests loop over them so that every behaviour is proven
 //! on both backends.
+pub mod tools;
+
 use std::fmt;
 
 use api::{config::Settings, startup::Application};

@@ -100,7 +100,7 @@ async fn run(options: &Options) -> anyhow::Result<bool> {
     let postgres = backends.contains(&"postgres");
     let needs_pg = ["db_outage", "api_crash", "graceful_stop", "soak"].iter().any(|f| wanted(options, f));
     let pg = if postgres && needs_pg {
-        let pg = tokio::task::spawn_blocking(procs::PgCluster::create).await??;
+        let pg = tokio::task::spawn_blocking(|| procs::PgCluster::create(procs::PG_OPTIONS)).await??;
         eprintln!("PostgreSQL cluster on 127.0.0.1:{} ({})", pg.port, pg.dir.display());
         Some(pg)
     } else {
