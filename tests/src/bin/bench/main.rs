@@ -13,8 +13,8 @@
 //! real tokens, warms each scenario up, then measures every scenario `--repetitions` times,
 //! interleaved, and writes `target/bench/*.json` and `target/bench/summary.md`.
 mod baseline;
-mod data;
 mod databases;
+mod dataset;
 mod load;
 mod measure;
 mod plans;

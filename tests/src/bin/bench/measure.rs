@@ -6,8 +6,9 @@ use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
 use uuid::Uuid;
 
 use crate::{
-    DEEP_PAGE, Options, data,
+    DEEP_PAGE, Options,
     databases::{Cleanup, fresh_database, scalar_i64, spread, uuids},
+    dataset,
     load::{self, Sample, median},
     plans::{p, plans},
     report::{BackendReport, ScenarioResult, Summary},
@@ -46,13 +47,13 @@ pub async fn run_backend(
             migrate(server_bin, &database_url, out, backend).await?;
             eprintln!("[{backend}] generating {} projects", options.projects);
             let db = Database::connect(database_url.as_str()).await?;
-            let counts = data::generate(&db, options.projects, options.seed).await?;
+            let counts = dataset::generate(&db, options.projects, options.seed).await?;
             db.close().await?;
             eprintln!("[{backend}] data set written in {:.1} s: {counts:?}", counts.seconds);
             counts
         } else {
             let db = Database::connect(database_url.as_str()).await?;
-            let counts = data::count(&db).await?;
+            let counts = dataset::count(&db).await?;
             db.close().await?;
             counts
         };
@@ -89,7 +90,7 @@ pub async fn measure(
     client: &reqwest::Client,
     api: &Server,
     base: &Server,
-    counts: data::Counts,
+    counts: dataset::Counts,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<BackendReport> {
     let rss = |pid: u32| load::proc_status_kb(pid, "VmRSS:").unwrap_or(0);
@@ -113,7 +114,7 @@ pub async fn measure(
     let middle = rows.get(rows.len() / 2).ok_or_else(|| anyhow!("no participants"))?;
     let partner: Uuid = middle.try_get("", "partner_id")?;
     let partner_projects: i64 = middle.try_get("", "n")?;
-    let since = data::years_ago(3);
+    let since = dataset::years_ago(3);
     let all_ids = uuids(&db, r#"SELECT "id" FROM "project" ORDER BY "id""#, vec![]).await?;
     let read_ids = spread(&all_ids, 1000);
     // Writes go to projects in implementation that the measured partner is not part of, so that
@@ -153,7 +154,7 @@ pub async fn measure(
     }
     db.close().await?;
 
-    let since_text = data::rfc3339(since);
+    let since_text = dataset::rfc3339(since);
     let scenarios = scenarios::list(options, &setup, partner, &since_text, &read_ids, &write_ids);
     // Every request answers as expected before load is applied.
     for scenario in &scenarios {

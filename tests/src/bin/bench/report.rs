@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{data, load::Sample, workspace};
+use crate::{dataset, load::Sample, workspace};
 
 #[derive(Serialize)]
 pub struct Machine {
@@ -53,7 +53,7 @@ pub struct BackendReport {
     pub backend: String,
     pub database: String,
     pub server_version: String,
-    pub data: data::Counts,
+    pub data: dataset::Counts,
     pub partner_id: Uuid,
     pub partner_projects: i64,
     pub updated_since: String,

@@ -11,13 +11,9 @@
 //! `target/reliability/logs/`), and exits non-zero on any violation. Run as root (it mounts a tmpfs
 //! for the disk-full fault and runs PostgreSQL as the `postgres` user) with Debian's `postgresql`
 //! and `faketime` installed.
-#[path = "reliability/faults.rs"]
 mod faults;
-#[path = "reliability/procs.rs"]
 mod procs;
-#[path = "reliability/verify.rs"]
 mod verify;
-#[path = "reliability/workload.rs"]
 mod workload;
 
 use std::{
