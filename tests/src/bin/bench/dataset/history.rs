@@ -15,7 +15,7 @@ pub fn write(rng: &mut Rng, rows: &mut Rows, project: &Project, partners: &[Uuid
     for _ in 0..rng.range(0, 10) {
         let when = created + Duration::seconds(rng.range(0, (updated - created).num_seconds().max(1)));
         let line_id = rng.uuid_v7(when);
-        let funder = partners[*rng.pick(&members) as usize];
+        let funder = partners[*rng.pick(members) as usize];
         let (amount, currency) = if rng.chance(15) {
             (rng.range(1_000, 500_000) * 100, "EUR")
         } else {
