@@ -5,6 +5,8 @@
 //! once per backend: `name::sqlite` always, `name::postgres` against the server `TEST_DATABASE_URL`
 //! names. Each case has an app and a database of its own, so the two run side by side and a
 //! failure on one backend does not hide the other's result.
+pub mod tools;
+
 use std::fmt;
 
 use api::{config::Settings, startup::Application};
