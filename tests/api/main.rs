@@ -1,6 +1,7 @@
 //! Black-box HTTP tests, one module per resource. Each test runs on SQLite and, when
 //! `TEST_DATABASE_URL` is set, on PostgreSQL too.
 mod agreements;
+mod agreements_domain;
 mod auth;
 mod contract;
 mod domains;

@@ -215,17 +215,23 @@ mod tests {
         );
     }
 
+    /// Breaks one rule of valid fields.
+    type Breaker = fn(&mut AgreementFields);
+
+    fn role(from_year: Option<i32>, to_year: Option<i32>) -> CityRole {
+        CityRole { role: "member".into(), label: None, from_year, to_year }
+    }
+
     #[test]
     fn each_broken_rule_names_its_field() {
-        let role = |from, to| CityRole { role: "member".into(), label: None, from_year: from, to_year: to };
-        let cases: Vec<(Box<dyn Fn(&mut AgreementFields)>, &str)> = vec![
-            (Box::new(|f| f.title = String::new()), "title"),
-            (Box::new(|f| f.signed_year = Some(1975)), "signed_year"),
-            (Box::new(|f| f.parties.clear()), "parties"),
-            (Box::new(|f| f.evaluation_cadence_months = Some(0)), "evaluation_cadence_months"),
-            (Box::new(|f| (f.effective_on, f.ends_on) = (f.signed_on, NaiveDate::from_ymd_opt(1970, 1, 1))), "ends_on"),
-            (Box::new(move |f| f.city_roles = vec![role(Some(2004), Some(2003))]), "city_roles[0].to_year"),
-            (Box::new(move |f| f.city_roles = vec![role(Some(1800), None)]), "city_roles[0].from_year"),
+        let cases: [(Breaker, &str); 7] = [
+            (|f| f.title = String::new(), "title"),
+            (|f| f.signed_year = Some(1975), "signed_year"),
+            (|f| f.parties.clear(), "parties"),
+            (|f| f.evaluation_cadence_months = Some(0), "evaluation_cadence_months"),
+            (|f| (f.effective_on, f.ends_on) = (f.signed_on, NaiveDate::from_ymd_opt(1970, 1, 1)), "ends_on"),
+            (|f| f.city_roles = vec![role(Some(2004), Some(2003))], "city_roles[0].to_year"),
+            (|f| f.city_roles = vec![role(Some(1800), None)], "city_roles[0].from_year"),
         ];
         for (break_it, field) in cases {
             let mut broken = fields();

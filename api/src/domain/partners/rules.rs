@@ -116,9 +116,12 @@ mod tests {
         assert_eq!(fields.domains, ["health", "water"]);
     }
 
+    /// Breaks one rule of valid fields.
+    type Breaker = fn(&mut PartnerFields);
+
     #[test]
     fn each_broken_rule_names_its_field() {
-        let cases: Vec<(fn(&mut PartnerFields), &str)> = vec![
+        let cases: Vec<(Breaker, &str)> = vec![
             (|f| f.name = String::new(), "name"),
             (|f| f.country = "Mali".into(), "country"),
             (|f| f.website = Some("ftp://x".into()), "website"),
