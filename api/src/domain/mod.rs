@@ -1,5 +1,6 @@
 //! The aggregates: their types, rules, stores and services, below the routes and above the unit
 //! of work (`records`). Nothing here knows of requests or of `state::AppState`.
 pub mod agreements;
+pub mod domain_tags;
 pub mod partners;
 pub mod staff;

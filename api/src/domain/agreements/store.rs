@@ -19,6 +19,7 @@ use super::types::{
 use crate::{
     auth::Division,
     domain::{
+        domain_tags::check_domains,
         partners::{
             store::check_partners,
             types::{PartnerRef, partner_refs, stored_json},
@@ -30,7 +31,6 @@ use crate::{
         listing::{Sort, SortField, SortKind, SortValue, linked, linked_few},
         search,
     },
-    routes::domains::queries::check_domains,
 };
 
 /// The fields a list of agreements may be sorted by.

@@ -10,6 +10,7 @@ use super::{
     types::{PartnerChange, PartnerFields, PartnerResponse},
 };
 use crate::{
+    domain::domain_tags::check_domains,
     error::ApiError,
     records::{
         archive,
@@ -17,7 +18,6 @@ use crate::{
         unit_of_work::{AuditEntry, Done, UnitOfWork},
         versioning::IfMatch,
     },
-    routes::domains::queries::check_domains,
 };
 
 /// The audit trail's name of the record type.
