@@ -11,21 +11,18 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrai
 use uuid::Uuid;
 
 use crate::{
-    error::ApiError,
-    records::audit::{self, ChangeContext},
-    routes::{
+    domain::{
         agreements::{
-            dto::{AgreementFields, AgreementKind, CityRole},
-            handlers::{record_move, write_fields as write_agreement},
-            queries as agreement_queries,
-            status::AgreementStatus,
+            store::{self as agreement_queries, record_move, write_fields as write_agreement},
+            types::{AgreementFields, AgreementKind, AgreementStatus, CityRole},
         },
         partners::{
-            dto::{PartnerFields, PartnerKind},
-            handlers::write_fields as write_partner,
-            queries as partner_queries,
+            store::{self as partner_queries, write_fields as write_partner},
+            types::{PartnerFields, PartnerKind},
         },
     },
+    error::ApiError,
+    records::audit::{self, ChangeContext},
 };
 
 pub const PORTFOLIO: &str = "portfolio-2026-seed-document";
@@ -281,7 +278,7 @@ pub async fn load_portfolio(db: &DatabaseConnection) -> Result<bool, ApiError> {
             updated_at: Set(now),
             ..Default::default()
         };
-        write_partner(&mut model, &fields);
+        write_partner(&mut model, &fields)?;
         model.insert(&txn).await?;
         let (_, response) = partner_queries::find(&txn, id).await?;
         audit::record::<(), _>(&txn, &context, "partner", id, "create", None, Some(&response)).await?;
@@ -333,7 +330,7 @@ pub async fn load_portfolio(db: &DatabaseConnection) -> Result<bool, ApiError> {
             updated_at: Set(now),
             ..Default::default()
         };
-        write_agreement(&mut model, &fields);
+        write_agreement(&mut model, &fields)?;
         model.insert(&txn).await?;
         agreement_queries::set_links(&txn, id, &fields.parties, &fields.domains).await?;
         record_move(&txn, id, None, seed.status, "Chargé depuis le document source.", None).await?;

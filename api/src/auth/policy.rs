@@ -261,6 +261,19 @@ pub fn may_manage_webhook(role: Role, own_partner: Option<uuid::Uuid>, endpoint_
     role == Role::Director || (role == Role::Partner && own_partner == Some(endpoint_partner))
 }
 
+/// Row rule of an agreement's status: the holders of `agreements.status` in the table; the
+/// director makes every move, a division head only the routine ones (`active` ↔ `dormant`, see
+/// `domain::agreements::rules::is_routine_move`) of an agreement of their own division.
+pub fn may_move_agreement(
+    role: Role,
+    own_division: Option<Division>,
+    agreement_division: Division,
+    routine_move: bool,
+) -> bool {
+    allows(role, Action::MoveAgreements)
+        && (role == Role::Director || (routine_move && may_write_division(role, own_division, agreement_division)))
+}
+
 /// Row rule of events: an event of a division is written by that division's staff and the
 /// director; an event of the whole DJCD (no division) by the director only.
 pub fn may_write_event(role: Role, own_division: Option<Division>, event_division: Option<Division>) -> bool {
@@ -356,6 +369,29 @@ mod tests {
         assert!(may_manage_webhook(Partner, Some(own), own));
         assert!(!may_manage_webhook(Partner, Some(own), other));
         assert!(!may_manage_webhook(DivisionHead, Some(own), own));
+    }
+
+    #[test]
+    fn the_director_moves_agreements_and_division_heads_only_the_routine_moves_of_their_division() {
+        use Division::{DecentralizedCooperation as Dc, Twinning as Tw};
+        let cases = [
+            (Director, None, Tw, false, true),
+            (Director, None, Dc, true, true),
+            (DivisionHead, Some(Tw), Tw, true, true),
+            (DivisionHead, Some(Tw), Tw, false, false),
+            (DivisionHead, Some(Dc), Tw, true, false),
+            (DivisionHead, None, Tw, true, false),
+            (Agent, Some(Tw), Tw, true, false),
+            (Partner, None, Tw, true, false),
+        ];
+        for (role, own, agreement, routine, expected) in cases {
+            assert_eq!(may_move_agreement(role, own, agreement, routine), expected, "{role:?} {own:?} {agreement:?}");
+        }
+        for role in Role::ALL {
+            if !allows(role, Action::MoveAgreements) {
+                assert!(!may_move_agreement(role, Some(Tw), Tw, true), "{role:?} is not in the table");
+            }
+        }
     }
 
     #[test]

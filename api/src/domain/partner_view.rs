@@ -7,11 +7,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use crate::{
+    domain::partners::types::partner_ref,
     error::ApiError,
     money::FlowSums,
     records::listing::linked_few,
     routes::{
-        agreements::queries::partner_ref,
         funding_lines::{dto::FundingKind, rates::Rates},
         partner_api::dto::{PartnerFundingLine, PartnerProject},
         projects::{dto::Money, financing::Flows, queries},
@@ -84,7 +84,7 @@ pub async fn build(
         if let Some(funder) = funders.get(&line.partner_id) {
             shown.entry(line.project_id).or_default().push(PartnerFundingLine {
                 id: line.id,
-                funder: partner_ref(funder),
+                funder: partner_ref(funder)?,
                 kind,
                 amount: Money::from_minor(line.amount_minor, &line.currency),
                 amount_xof: xof.map(|x| x.to_string()),

@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::{
     auth::{CurrentUser, Role, policy::ReadIati},
     domain::partner_view as view,
+    domain::partners::types::partner_ref,
     error::ApiError,
     iati::{self, Activity, Transaction},
     routes::{
-        agreements::queries::partner_ref,
         funding_lines::dto::FundingKind,
         partner_api::{
             caller::{Metered, rate_limit_headers},
@@ -70,7 +70,7 @@ async fn partner_activities(
     partner: Uuid,
     models: Vec<project::Model>,
 ) -> Result<Vec<Activity>, ApiError> {
-    let itself = partner::Entity::find_by_id(partner).one(db).await?.map(|p| partner_ref(&p));
+    let itself = partner::Entity::find_by_id(partner).one(db).await?.map(|p| partner_ref(&p)).transpose()?;
     Ok(view::build(db, partner, models)
         .await?
         .into_iter()
@@ -128,7 +128,7 @@ async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>
             kind,
             date: line.transaction_date,
             amount: Money::from_minor(line.amount_minor, &line.currency),
-            provider: partner_ref(funder),
+            provider: partner_ref(funder)?,
         });
     }
     Ok(projects

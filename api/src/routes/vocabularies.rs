@@ -20,7 +20,7 @@ pub const FIXED: &[&FixedList] = &[
     &crate::auth::Division::LIST,
     &super::partners::dto::PartnerKind::LIST,
     &super::agreements::dto::AgreementKind::LIST,
-    &super::agreements::status::AgreementStatus::LIST,
+    &super::agreements::dto::AgreementStatus::LIST,
     &super::projects::status::ProjectStatus::LIST,
     &super::projects::dto::ParticipantRole::LIST,
     &super::projects::dto::Commune::LIST,

@@ -1,6 +1,6 @@
 //! `/agreements`: creation rules, every status move allowed and refused by role, division rows,
 //! filters, and the city's portfolio as the seed loads it.
-use reqwest::Method;
+use reqwest::{Method, header};
 use serde_json::{Value, json};
 use tests::{TestApp, backend_test, expect_problem, read};
 
@@ -299,3 +299,68 @@ async fn the_seed_portfolio_is_there_with_its_years_statuses_and_roles(app: Test
     assert_eq!((angers["country"].as_str(), angers["latitude"].as_f64().map(|l| l.round())), (Some("FR"), Some(47.0)));
 }
 backend_test!(the_seed_portfolio_is_there_with_its_years_statuses_and_roles);
+
+// On the unit of work: every write is audited once, and a retried move with the same
+// `Idempotency-Key` replays the first answer without moving twice.
+async fn every_write_is_audited_once_in_order(app: TestApp) {
+    let partner = app.seeded_partner("Dakar").await;
+    let (status, _, created) = read(
+        app.post_json(
+            "/api/v1/agreements",
+            &json!({"kind": "twinning", "title": "Jumelage audité", "parties": [partner]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/api/v1/agreements/{}", created["id"].as_str().unwrap());
+    let etag = |response: &reqwest::Response| response.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let read_back = app.get(&path).await;
+    let changed = app.patch_json(&path, Some(&etag(&read_back)), &json!({"summary": "Échanges scolaires."})).await;
+    assert_eq!(changed.status(), 200);
+    let moved = app
+        .request(Method::POST, &format!("{path}/status-changes"))
+        .json(&json!({"to": "active", "reason": "Signé."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 201);
+    assert_eq!(app.delete(&path, Some(&etag(&moved))).await.status(), 204);
+    assert_eq!(app.request(Method::POST, &format!("{path}/restore")).send().await.unwrap().status(), 200);
+    let (_, _, history) = read(app.get(&format!("{path}/history")).await).await;
+    let actions: Vec<&str> =
+        history["items"].as_array().unwrap().iter().map(|item| item["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["restore", "archive", "status_change", "update", "create"], "{}", app.backend);
+}
+
+async fn a_replayed_move_moves_once(app: TestApp) {
+    let partner = app.seeded_partner("Dakar").await;
+    let (_, _, created) = read(
+        app.post_json(
+            "/api/v1/agreements",
+            &json!({"kind": "twinning", "title": "Jumelage rejoué", "parties": [partner]}),
+        )
+        .await,
+    )
+    .await;
+    let path = format!("/api/v1/agreements/{}/status-changes", created["id"].as_str().unwrap());
+    let send = || {
+        app.request(Method::POST, &path)
+            .header("idempotency-key", "sign-once")
+            .json(&json!({"to": "active", "reason": "Signé."}))
+            .send()
+    };
+    let first = send().await.unwrap();
+    let first_etag = first.headers()[header::ETAG].clone();
+    let (status, _, moved) = read(first).await;
+    assert_eq!((status, moved["status"].as_str()), (201, Some("active")), "{moved}");
+    let replay = send().await.unwrap();
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(replay.headers()[header::ETAG], first_etag);
+    let (status, _, replayed) = read(replay).await;
+    assert_eq!((status, replayed), (201, moved), "{}", app.backend);
+    let (_, _, moves) = read(app.get(&path).await).await;
+    assert_eq!(moves["items"].as_array().unwrap().len(), 1, "{moves}");
+}
+backend_test!(every_write_is_audited_once_in_order);
+backend_test!(a_replayed_move_moves_once);

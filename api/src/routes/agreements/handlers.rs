@@ -1,86 +1,34 @@
-//! Handlers of `/api/v1/agreements`.
-use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
-use chrono::Utc;
-use entity::{agreement, agreement_status_change};
-use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, Func},
-};
-use serde_json::{Map, Value};
+//! Handlers of `/api/v1/agreements`: extract, call the agreements' service or store, answer.
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
-use super::{
-    dto::{
-        AgreementFields, AgreementList, AgreementResponse, AgreementSort, ChangeStatus, CreateAgreement,
-        ListAgreementsQuery, StatusChangeList, StatusChangeResponse, UpdateAgreement,
-    },
-    queries,
-    status::{AgreementStatus, may_move},
+use super::dto::{
+    AgreementList, AgreementResponse, AgreementSort, ChangeStatus, CreateAgreement, ListAgreementsQuery,
+    StatusChangeList, UpdateAgreement,
 };
 use crate::{
     auth::{
-        Authorized, CurrentUser,
-        policy::{MoveAgreements, ReadAgreements, RestoreRecords, WriteAgreements, may_write_division},
+        Authorized,
+        policy::{MoveAgreements, ReadAgreements, RestoreRecords, WriteAgreements},
+    },
+    domain::agreements::{
+        service::{self, ENTITY},
+        store,
     },
     error::ApiError,
-    http::{
-        concurrency::{IfMatch, etag},
-        extract::ApiJson,
-        middleware::RequestId,
-        pagination::page_limit,
-    },
-    i18n::Text,
+    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId, pagination::page_limit},
     records::{
-        archive,
-        audit::{self, ChangeContext},
-        listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue, linked, linked_few},
-        search,
-        versioning::{lock, save_versioned},
+        audit::ChangeContext,
+        listing::{Listing, PageRequest, Sort},
+        unit_of_work::{Answer, UnitOfWork},
     },
-    routes::{
-        audit::{AuditEventList, HistoryQuery},
-        domains::queries::check_domains,
-    },
+    routes::audit::{AuditEventList, HistoryQuery},
     state::AppState,
-    validate::{Rules, check_text},
 };
 
-const ENTITY: &str = "agreement";
-
-const SORTS: &[SortField] = &[
-    SortField { name: "title", expr: || Expr::col(agreement::Column::Title), kind: SortKind::Text },
-    SortField {
-        name: "signed_year",
-        expr: || Func::coalesce([Expr::col(agreement::Column::SignedYear), Expr::val(0)]).into(),
-        kind: SortKind::Int,
-    },
-    SortField { name: "created_at", expr: || Expr::col(agreement::Column::CreatedAt), kind: SortKind::Timestamp },
-    SortField { name: "updated_at", expr: || Expr::col(agreement::Column::UpdatedAt), kind: SortKind::Timestamp },
-];
-
-fn sort_value(sort: &Sort, model: &agreement::Model) -> SortValue {
-    match sort.field.name {
-        "signed_year" => SortValue::Int(i64::from(model.signed_year.unwrap_or(0))),
-        "created_at" => SortValue::Timestamp(model.created_at),
-        "updated_at" => SortValue::Timestamp(model.updated_at),
-        _ => SortValue::Text(model.title.clone()),
-    }
-}
-
-fn respond(status: actix_web::http::StatusCode, response: &AgreementResponse, version: i32) -> HttpResponse {
-    let mut builder = HttpResponse::build(status);
-    builder.insert_header((header::ETAG, etag(version)));
-    if status == actix_web::http::StatusCode::CREATED {
-        builder.insert_header((header::LOCATION, format!("/api/v1/agreements/{}", response.id)));
-    }
-    builder.json(response)
-}
-
-/// The row rule: division heads write only the agreements of their division.
-fn ensure_division(user: &CurrentUser, response: &AgreementResponse) -> Result<(), ApiError> {
-    if may_write_division(user.role, user.division, response.division) { Ok(()) } else { Err(ApiError::Forbidden) }
+/// Where an agreement is read.
+fn location(id: Uuid) -> String {
+    format!("/api/v1/agreements/{id}")
 }
 
 /// List agreements
@@ -100,50 +48,14 @@ pub async fn list_agreements(
     query: web::Query<ListAgreementsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(query.sort.map(AgreementSort::as_str), SORTS, "title")?;
+    let sort = Sort::parse(query.sort.map(AgreementSort::as_str), store::SORTS, "title")?;
     crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
     crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
-    let mut select = agreement::Entity::find();
-    if !query.include_archived {
-        select = select.filter(agreement::Column::ArchivedAt.is_null());
-    }
-    if let Some(kind) = query.kind {
-        select = select.filter(agreement::Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(status) = query.status {
-        select = select.filter(agreement::Column::Status.eq(status.as_str()));
-    }
-    if let Some(division) = query.division {
-        select = select.filter(agreement::Column::Division.eq(division.as_str()));
-    }
-    if let Some(from) = query.year_from {
-        select = select.filter(agreement::Column::SignedYear.gte(from));
-    }
-    if let Some(to) = query.year_to {
-        select = select.filter(agreement::Column::SignedYear.lte(to));
-    }
-    if let Some(domain) = &query.domain {
-        use entity::agreement_domain::{Column, Entity};
-        select = select.filter(linked::<Entity>(
-            agreement::Column::Id,
-            Column::AgreementId,
-            Column::DomainCode,
-            domain.as_str(),
-        ));
-    }
-    if let Some(partner) = query.partner {
-        use entity::agreement_party::{Column, Entity};
-        select =
-            select.filter(linked_few::<Entity>(agreement::Column::Id, Column::AgreementId, Column::PartnerId, partner));
-    }
-    if let Some(condition) = search::matching(agreement::Column::SearchText, query.q.as_deref())? {
-        select = select.filter(condition);
-    }
     let listing = Listing {
-        select,
+        select: store::select(&query.filter())?,
         sort,
-        id_column: agreement::Column::Id,
-        position: |sort, row| (sort_value(sort, row), row.id),
+        id_column: entity::agreement::Column::Id,
+        position: store::position,
     };
     let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
     listing
@@ -152,7 +64,7 @@ pub async fn list_agreements(
             &state.db,
             request,
             "agreements",
-            |db, rows| async move { queries::responses(&db, rows).await },
+            |db, rows| async move { store::views(&db, rows).await },
             |items, next_cursor, total| AgreementList { items, next_cursor, total },
         )
         .await
@@ -171,8 +83,8 @@ pub async fn get_agreement(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (model, response) = queries::find(&state.db, *id).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, &response, model.version))
+    let (model, view) = store::find(&state.db, *id).await?;
+    Ok(Answer::record(200, &view, model.version)?.into())
 }
 
 /// Record a new agreement
@@ -196,43 +108,13 @@ pub async fn create_agreement(
     state: web::Data<AppState>,
     body: ApiJson<CreateAgreement>,
 ) -> Result<HttpResponse, ApiError> {
-    let (kind, mut fields) = AgreementFields::from_create(body.into_inner()?);
-    if !may_write_division(caller.role, caller.division, kind.division()) {
-        return Err(ApiError::Forbidden);
-    }
-    fields.validate()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    check_references(&txn, &fields, Some(kind.division())).await?;
-    let now = Utc::now();
-    let id = Uuid::now_v7();
-    let mut model = agreement::ActiveModel {
-        id: Set(id),
-        kind: Set(kind.as_str().to_owned()),
-        division: Set(kind.division().as_str().to_owned()),
-        status: Set(AgreementStatus::InGestation.as_str().to_owned()),
-        source: Set(None),
-        version: Set(1),
-        archived_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    write_fields(&mut model, &fields);
-    model.insert(&txn).await?;
-    queries::set_links(&txn, id, &fields.parties, &fields.domains).await?;
-    let (saved, response) = queries::find(&txn, id).await?;
-    audit::record::<(), _>(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        id,
-        "create",
-        None,
-        Some(&response),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, &response, saved.version))
+    let (kind, fields) = body.into_inner()?.into_fields();
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::create(work, &caller, kind, fields)
+        .await?
+        .respond(|(view, version)| Answer::created(location(view.id), view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Change an agreement
@@ -255,35 +137,13 @@ pub async fn update_agreement(
     if_match: IfMatch,
     body: ApiJson<UpdateAgreement>,
 ) -> Result<HttpResponse, ApiError> {
-    let change = body.into_inner()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<agreement::Entity>(&txn, *id).await?;
-    let (current, before) = queries::find(&txn, *id).await?;
-    ensure_division(&caller, &before)?;
-    if_match.check(current.version)?;
-    let mut fields = AgreementFields::from_current(&before);
-    fields.apply(change);
-    fields.validate()?;
-    // A new agent in charge must be of the agreement's division; one named before the rule stays.
-    let new_agent = fields.agent_in_charge_id != current.agent_in_charge_id;
-    check_references(&txn, &fields, new_agent.then_some(before.division)).await?;
-    let mut model: agreement::ActiveModel = current.clone().into();
-    write_fields(&mut model, &fields);
-    save_versioned::<agreement::Entity>(&txn, current.id, model, current.version).await?;
-    queries::set_links(&txn, current.id, &fields.parties, &fields.domains).await?;
-    let (saved, after) = queries::find(&txn, current.id).await?;
-    audit::record(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        current.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(respond(actix_web::http::StatusCode::OK, &after, saved.version))
+    let change = body.into_inner()?.into();
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::update(work, &caller, *id, &if_match, change)
+        .await?
+        .respond(|(view, version)| Answer::record(200, view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Move an agreement's status
@@ -315,53 +175,12 @@ pub async fn change_agreement_status(
     body: ApiJson<ChangeStatus>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let mut rules = Rules::default();
-    check_text(&mut rules, "reason", &body.reason, 1, 2000);
-    rules.finish()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<agreement::Entity>(&txn, *id).await?;
-    let (current, before) = queries::find(&txn, *id).await?;
-    if if_match.is_present() {
-        if_match.check(current.version)?;
-    }
-    let from = before.status;
-    if !from.allowed_moves().contains(&body.to) {
-        let mut extra = Map::new();
-        extra.insert("from".into(), Value::from(from.as_str()));
-        extra
-            .insert("allowed".into(), Value::from(from.allowed_moves().iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        return Err(ApiError::Conflict {
-            code: "invalid_transition",
-            detail: Text::new(
-                format!("Passage de « {} » à « {} » impossible.", from.as_str(), body.to.as_str()),
-                format!("Cannot move from \"{}\" to \"{}\".", from.as_str(), body.to.as_str()),
-            ),
-            extra,
-        });
-    }
-    if !may_move(caller.role, caller.division, before.division, from, body.to) {
-        return Err(ApiError::Forbidden);
-    }
-    let mut model: agreement::ActiveModel = current.clone().into();
-    model.status = Set(body.to.as_str().to_owned());
-    save_versioned::<agreement::Entity>(&txn, current.id, model, current.version).await?;
-    record_move(&txn, current.id, Some(from), body.to, body.reason.trim(), Some(caller.id)).await?;
-    let (saved, after) = queries::find(&txn, current.id).await?;
-    audit::record(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        current.id,
-        "status_change",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::ETAG, etag(saved.version)))
-        .insert_header((header::LOCATION, format!("/api/v1/agreements/{}", current.id)))
-        .json(after))
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::change_status(work, &caller, *id, &if_match, body.to, &body.reason)
+        .await?
+        .respond(|(view, version)| Answer::created(location(view.id), view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// The moves of an agreement's status
@@ -379,13 +198,9 @@ pub async fn list_agreement_status_changes(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    agreement::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
-    let moves = agreement_status_change::Entity::find()
-        .filter(agreement_status_change::Column::AgreementId.eq(*id))
-        .order_by_asc(agreement_status_change::Column::Id)
-        .all(&state.db)
-        .await?;
-    Ok(HttpResponse::Ok().json(StatusChangeList { items: moves.into_iter().map(StatusChangeResponse::from).collect() }))
+    store::find_model(&state.db, *id).await?;
+    let items = store::status_changes(&state.db, *id).await?;
+    Ok(HttpResponse::Ok().json(StatusChangeList { items }))
 }
 
 /// Archive an agreement
@@ -406,8 +221,9 @@ pub async fn archive_agreement(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    set_archived(&state, &caller, &request_id, *id, Some(&if_match), true).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let context = ChangeContext::new(&caller, &request_id);
+    service::set_archived(&state.db, context, &caller, *id, Some(&if_match), true).await?;
+    Ok(Answer::no_content().into())
 }
 
 /// Restore an archived agreement
@@ -424,8 +240,9 @@ pub async fn restore_agreement(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (response, version) = set_archived(&state, &caller, &request_id, *id, None, false).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, &response, version))
+    let context = ChangeContext::new(&caller, &request_id);
+    let (view, version) = service::set_archived(&state.db, context, &caller, *id, None, false).await?;
+    Ok(Answer::record(200, &view, version)?.into())
 }
 
 /// The history of an agreement
@@ -444,7 +261,7 @@ pub async fn agreement_history(
     id: web::Path<Uuid>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    agreement::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
+    store::find_model(&state.db, *id).await?;
     let id = id.to_string();
     let list = crate::routes::audit::page(
         &state.db,
@@ -457,83 +274,4 @@ pub async fn agreement_history(
     )
     .await?;
     Ok(HttpResponse::Ok().json(list))
-}
-
-async fn set_archived(
-    state: &AppState,
-    caller: &CurrentUser,
-    request_id: &RequestId,
-    id: Uuid,
-    if_match: Option<&IfMatch>,
-    archive: bool,
-) -> Result<(AgreementResponse, i32), ApiError> {
-    archive::set_archived::<agreement::Entity, _>(
-        &state.db,
-        &ChangeContext::new(caller, request_id),
-        ENTITY,
-        id,
-        if_match,
-        archive,
-        async |db, id| queries::find(db, id).await,
-        async |_, response| ensure_division(caller, response),
-        async |_, _| Ok(()),
-    )
-    .await
-}
-
-/// Appends a move to the status history.
-pub async fn record_move(
-    db: &impl ConnectionTrait,
-    agreement_id: Uuid,
-    from: Option<AgreementStatus>,
-    to: AgreementStatus,
-    reason: &str,
-    by: Option<Uuid>,
-) -> Result<(), ApiError> {
-    agreement_status_change::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        agreement_id: Set(agreement_id),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
-        reason: Set(reason.to_owned()),
-        changed_by: Set(by),
-        changed_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// `division`: the one an agent in charge must belong to, when the agent is new.
-async fn check_references(
-    db: &impl ConnectionTrait,
-    fields: &AgreementFields,
-    division: Option<crate::auth::Division>,
-) -> Result<(), ApiError> {
-    check_domains(db, "domains", &fields.domains).await?;
-    crate::routes::partners::queries::check_partners(db, "parties", &fields.parties).await?;
-    if let Some(aegis) = fields.aegis_partner_id {
-        crate::routes::partners::queries::check_partners(db, "aegis_partner_id", &[aegis]).await?;
-    }
-    queries::check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, division).await
-}
-
-/// Writes the editable fields into a row, with its search text.
-pub fn write_fields(model: &mut agreement::ActiveModel, fields: &AgreementFields) {
-    model.title = Set(fields.title.clone());
-    model.signed_on = Set(fields.signed_on);
-    model.signed_year = Set(fields.signed_year);
-    model.effective_on = Set(fields.effective_on);
-    model.ends_on = Set(fields.ends_on);
-    model.aegis_partner_id = Set(fields.aegis_partner_id);
-    model.city_roles = Set(serde_json::to_value(&fields.city_roles).unwrap_or_default());
-    model.summary = Set(fields.summary.clone());
-    model.agent_in_charge_id = Set(fields.agent_in_charge_id);
-    model.notes = Set(fields.notes.clone());
-    model.evaluation_cadence_months = Set(fields.evaluation_cadence_months);
-    model.search_text = Set(search::search_text([
-        fields.title.as_str(),
-        fields.summary.as_deref().unwrap_or(""),
-        fields.notes.as_deref().unwrap_or(""),
-    ]));
 }

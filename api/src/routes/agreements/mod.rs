@@ -4,8 +4,6 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub mod dto;
 pub mod handlers;
-pub mod queries;
-pub mod status;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(

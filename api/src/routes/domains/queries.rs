@@ -1,10 +1,8 @@
 //! Queries about domains that other resources need.
-use entity::{agreement, agreement_domain, domain_tag, partner, partner_domain, project, project_domain};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, sea_query::Query,
-};
+use entity::{agreement, agreement_domain, partner, partner_domain, project, project_domain};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Query};
 
-use crate::{error::ApiError, i18n::Text};
+pub use crate::domain::domain_tags::check_domains;
 
 /// How many live (not archived) records name the domain `code`. Each resource that attaches
 /// domains adds its table here, so that a domain in use cannot be archived.
@@ -40,32 +38,4 @@ pub async fn count_uses(db: &impl ConnectionTrait, code: &str) -> Result<u64, Db
         .count(db)
         .await?;
     Ok(partners + agreements + projects)
-}
-
-/// Checks that every code names a live domain (422 naming the field otherwise).
-pub async fn check_domains(db: &impl ConnectionTrait, field: &str, codes: &[String]) -> Result<(), ApiError> {
-    if codes.is_empty() {
-        return Ok(());
-    }
-    let known: Vec<String> = domain_tag::Entity::find()
-        .select_only()
-        .column(domain_tag::Column::Code)
-        .filter(domain_tag::Column::Code.is_in(codes.to_vec()))
-        .filter(domain_tag::Column::ArchivedAt.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    let unknown: Vec<&String> = codes.iter().filter(|code| !known.contains(code)).collect();
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    let list = unknown.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
-    Err(ApiError::invalid(
-        field,
-        "unknown_domain",
-        Text::new(
-            format!("Domaine(s) inconnu(s) ou archivé(s) : {list}."),
-            format!("Unknown or archived domain(s): {list}."),
-        ),
-    ))
 }

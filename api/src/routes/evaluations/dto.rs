@@ -10,7 +10,7 @@ use crate::{
     error::ApiError,
     http::extract::lenient,
     i18n::Text,
-    routes::agreements::{dto::AgreementKind, status::AgreementStatus},
+    routes::agreements::dto::{AgreementKind, AgreementStatus},
     validate::{Rules, check_text},
 };
 

@@ -26,7 +26,7 @@ use crate::{
         audit::{self, ChangeContext},
         versioning::{lock, save_versioned},
     },
-    routes::agreements::{dto::AgreementKind, status::AgreementStatus},
+    routes::agreements::dto::{AgreementKind, AgreementStatus},
     state::AppState,
 };
 

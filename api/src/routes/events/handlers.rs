@@ -16,6 +16,10 @@ use crate::{
         Authorized, CurrentUser,
         policy::{ReadEvents, WriteEvents, WriteProjects, may_write_event},
     },
+    domain::{
+        partners::{store::check_partners, types::partner_refs},
+        staff::check_staff,
+    },
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
@@ -31,11 +35,7 @@ use crate::{
         search,
         versioning::{lock, save_versioned},
     },
-    routes::{
-        agreements::queries::{check_staff, partner_ref},
-        funding_lines::{dto::CreateFundingLine, dto::FundingKind, handlers as funding},
-        partners::queries::check_partners,
-    },
+    routes::funding_lines::{dto::CreateFundingLine, dto::FundingKind, handlers as funding},
     state::AppState,
 };
 
@@ -86,6 +86,7 @@ async fn responses(db: &impl ConnectionTrait, models: Vec<event::Model>) -> Resu
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let partners = partner_refs(partners.values())?;
     let mut by_event: HashMap<Uuid, Links> = HashMap::new();
     for row in partners_rows {
         by_event.entry(row.event_id).or_default().0.push(row.partner_id);
@@ -103,8 +104,7 @@ async fn responses(db: &impl ConnectionTrait, models: Vec<event::Model>) -> Resu
         .into_iter()
         .map(|model| {
             let (partner_list, staff, agreements, projects) = by_event.remove(&model.id).unwrap_or_default();
-            let mut partner_refs: Vec<_> =
-                partner_list.iter().filter_map(|id| partners.get(id).map(partner_ref)).collect();
+            let mut partner_refs: Vec<_> = partner_list.iter().filter_map(|id| partners.get(id).cloned()).collect();
             partner_refs.sort_by(|a, b| a.name.cmp(&b.name));
             EventResponse {
                 id: model.id,
@@ -113,7 +113,7 @@ async fn responses(db: &impl ConnectionTrait, models: Vec<event::Model>) -> Resu
                 starts_on: model.starts_on,
                 ends_on: model.ends_on,
                 place: model.place,
-                organiser: model.organiser_partner_id.and_then(|id| partners.get(&id).map(partner_ref)),
+                organiser: model.organiser_partner_id.and_then(|id| partners.get(&id).cloned()),
                 division: model.division.as_deref().and_then(crate::auth::Division::parse),
                 partners: partner_refs,
                 staff,

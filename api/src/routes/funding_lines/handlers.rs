@@ -16,6 +16,7 @@ use crate::{
         Authorized, CurrentUser,
         policy::{ReadProjects, RestoreRecords, WriteProjects, may_publish_funding},
     },
+    domain::partners::types::partner_refs,
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
@@ -30,14 +31,11 @@ use crate::{
         listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue},
         versioning::{lock, save_versioned},
     },
-    routes::{
-        agreements::queries::partner_ref,
-        projects::{
-            dto::{ParticipantRole, parse_money},
-            handlers::ensure_division,
-            queries::has_role,
-            timeline::is_finished,
-        },
+    routes::projects::{
+        dto::{ParticipantRole, parse_money},
+        handlers::ensure_division,
+        queries::has_role,
+        timeline::is_finished,
     },
     state::AppState,
     validate::{Rules, check_text},
@@ -63,11 +61,12 @@ pub async fn responses(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let partners = partner_refs(partners.values())?;
     let rates = Rates::load(db).await?;
     Ok(models
         .into_iter()
         .filter_map(|model| {
-            let partner = partners.get(&model.partner_id).map(partner_ref)?;
+            let partner = partners.get(&model.partner_id).cloned()?;
             let xof = rates.to_xof(model.amount_minor, &model.currency, model.transaction_date);
             Some(FundingLineResponse::new(model, partner, xof))
         })

@@ -1,69 +1,31 @@
-//! Handlers of `/api/v1/partners`.
-use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
-use chrono::Utc;
-use entity::partner;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
-};
+//! Handlers of `/api/v1/partners`: extract, call the partners' service or store, answer.
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
-use super::{
-    dto::{CreatePartner, ListPartnersQuery, PartnerFields, PartnerList, PartnerResponse, PartnerSort, UpdatePartner},
-    queries,
-};
+use super::dto::{CreatePartner, ListPartnersQuery, PartnerList, PartnerResponse, PartnerSort, UpdatePartner};
 use crate::{
     auth::{
         Authorized,
         policy::{ReadPartners, RestoreRecords, WritePartners},
     },
+    domain::partners::{
+        service::{self, ENTITY},
+        store,
+    },
     error::ApiError,
-    http::{
-        concurrency::{IfMatch, etag},
-        extract::ApiJson,
-        middleware::RequestId,
-        pagination::page_limit,
-    },
-    i18n::Text,
+    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId, pagination::page_limit},
     records::{
-        archive,
-        audit::{self, ChangeContext},
-        listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue, linked},
-        search,
-        unit_of_work::{Answer, AuditEntry, UnitOfWork},
-        versioning::{lock, save_versioned},
+        audit::ChangeContext,
+        listing::{Listing, PageRequest, Sort},
+        unit_of_work::{Answer, UnitOfWork},
     },
-    routes::{
-        audit::{AuditEventList, HistoryQuery},
-        domains::queries::check_domains,
-    },
+    routes::audit::{AuditEventList, HistoryQuery},
     state::AppState,
 };
 
-const ENTITY: &str = "partner";
-
-const SORTS: &[SortField] = &[
-    SortField { name: "name", expr: || Expr::col(partner::Column::NameKey), kind: SortKind::Text },
-    SortField { name: "country", expr: || Expr::col(partner::Column::Country), kind: SortKind::Text },
-    SortField { name: "created_at", expr: || Expr::col(partner::Column::CreatedAt), kind: SortKind::Timestamp },
-    SortField { name: "updated_at", expr: || Expr::col(partner::Column::UpdatedAt), kind: SortKind::Timestamp },
-];
-
-fn sort_value(sort: &Sort, model: &partner::Model) -> SortValue {
-    match sort.field.name {
-        "country" => SortValue::Text(model.country.clone()),
-        "created_at" => SortValue::Timestamp(model.created_at),
-        "updated_at" => SortValue::Timestamp(model.updated_at),
-        _ => SortValue::Text(model.name_key.clone()),
-    }
-}
-
-fn located(status: actix_web::http::StatusCode, response: &PartnerResponse, version: i32) -> HttpResponse {
-    let mut builder = HttpResponse::build(status);
-    builder.insert_header((header::ETAG, etag(version)));
-    if status == actix_web::http::StatusCode::CREATED {
-        builder.insert_header((header::LOCATION, format!("/api/v1/partners/{}", response.id)));
-    }
-    builder.json(response)
+/// Where a partner is read.
+fn location(id: Uuid) -> String {
+    format!("/api/v1/partners/{id}")
 }
 
 /// List partners
@@ -84,35 +46,14 @@ pub async fn list_partners(
     query: web::Query<ListPartnersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let sort = Sort::parse(query.sort.map(PartnerSort::as_str), SORTS, "name")?;
+    let sort = Sort::parse(query.sort.map(PartnerSort::as_str), store::SORTS, "name")?;
     crate::validate::check_param_code("country", query.country.as_deref(), 2)?;
-    let mut select = partner::Entity::find();
-    if !query.include_archived {
-        select = select.filter(partner::Column::ArchivedAt.is_null());
-    }
-    if let Some(kind) = query.kind {
-        select = select.filter(partner::Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(country) = &query.country {
-        select = select.filter(partner::Column::Country.eq(country.as_str()));
-    }
-    if let Some(classic) = query.is_classic_ptf {
-        select = select.filter(partner::Column::IsClassicPtf.eq(classic));
-    }
-    if let Some(domain) = &query.domain {
-        use entity::partner_domain::{Column, Entity};
-        select = select.filter(linked::<Entity>(
-            partner::Column::Id,
-            Column::PartnerId,
-            Column::DomainCode,
-            domain.as_str(),
-        ));
-    }
-    if let Some(condition) = search::matching(partner::Column::SearchText, query.q.as_deref())? {
-        select = select.filter(condition);
-    }
-    let listing =
-        Listing { select, sort, id_column: partner::Column::Id, position: |sort, row| (sort_value(sort, row), row.id) };
+    let listing = Listing {
+        select: store::select(&query.filter())?,
+        sort,
+        id_column: entity::partner::Column::Id,
+        position: store::position,
+    };
     let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
     listing
         .respond(
@@ -120,7 +61,7 @@ pub async fn list_partners(
             &state.db,
             request,
             "partners",
-            |db, rows| async move { queries::responses(&db, rows).await },
+            |db, rows| async move { store::views(&db, rows).await },
             |items, next_cursor, total| PartnerList { items, next_cursor, total },
         )
         .await
@@ -139,8 +80,8 @@ pub async fn get_partner(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (model, response) = queries::find(&state.db, *id).await?;
-    Ok(located(actix_web::http::StatusCode::OK, &response, model.version))
+    let (model, view) = store::find(&state.db, *id).await?;
+    Ok(Answer::record(200, &view, model.version)?.into())
 }
 
 /// Add a partner
@@ -165,29 +106,11 @@ pub async fn create_partner(
     state: web::Data<AppState>,
     body: ApiJson<CreatePartner>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut fields = PartnerFields::from(body.into_inner()?);
-    fields.validate()?;
+    let fields = body.into_inner()?.into();
     let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    check_domains(work.db(), "domains", &fields.domains).await?;
-    let now = Utc::now();
-    let id = Uuid::now_v7();
-    let mut model = partner::ActiveModel {
-        id: Set(id),
-        version: Set(1),
-        archived_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        source: Set(None),
-        ..Default::default()
-    };
-    write_fields(&mut model, &fields);
-    ensure_unique(work.db(), &fields, None).await?;
-    model.insert(work.db()).await.map_err(duplicate_as_conflict)?;
-    queries::set_domains(work.db(), id, &fields.domains).await?;
-    let (saved, response) = queries::find(work.db(), id).await?;
-    let answer = work
-        .done(AuditEntry::created(ENTITY, id, &response)?, (response, saved.version))
-        .respond(|(response, version)| Answer::created(format!("/api/v1/partners/{}", response.id), response, *version))
+    let answer = service::create(work, fields)
+        .await?
+        .respond(|(view, version)| Answer::created(location(view.id), view, *version))
         .await?;
     Ok(answer.into())
 }
@@ -215,35 +138,13 @@ pub async fn update_partner(
     if_match: IfMatch,
     body: ApiJson<UpdatePartner>,
 ) -> Result<HttpResponse, ApiError> {
-    let change = body.into_inner()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<partner::Entity>(&txn, *id).await?;
-    let (current, before) = queries::find(&txn, *id).await?;
-    if_match.check(current.version)?;
-    let mut fields = PartnerFields::from_current(&before);
-    fields.apply(change);
-    fields.validate()?;
-    check_domains(&txn, "domains", &fields.domains).await?;
-    ensure_unique(&txn, &fields, Some(current.id)).await?;
-    let mut model: partner::ActiveModel = current.clone().into();
-    write_fields(&mut model, &fields);
-    save_versioned::<partner::Entity>(&txn, current.id, model, current.version)
-        .await
-        .map_err(duplicate_as_conflict_api)?;
-    queries::set_domains(&txn, current.id, &fields.domains).await?;
-    let (saved, after) = queries::find(&txn, current.id).await?;
-    audit::record(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        current.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(located(actix_web::http::StatusCode::OK, &after, saved.version))
+    let change = body.into_inner()?.into();
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::update(work, *id, &if_match, change)
+        .await?
+        .respond(|(view, version)| Answer::record(200, view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Archive a partner
@@ -264,8 +165,8 @@ pub async fn archive_partner(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    set_archived(&state, &ChangeContext::new(&caller, &request_id), *id, Some(&if_match), true).await?;
-    Ok(HttpResponse::NoContent().finish())
+    service::set_archived(&state.db, ChangeContext::new(&caller, &request_id), *id, Some(&if_match), true).await?;
+    Ok(Answer::no_content().into())
 }
 
 /// Restore an archived partner
@@ -282,8 +183,9 @@ pub async fn restore_partner(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (response, version) = set_archived(&state, &ChangeContext::new(&caller, &request_id), *id, None, false).await?;
-    Ok(located(actix_web::http::StatusCode::OK, &response, version))
+    let (view, version) =
+        service::set_archived(&state.db, ChangeContext::new(&caller, &request_id), *id, None, false).await?;
+    Ok(Answer::record(200, &view, version)?.into())
 }
 
 /// The history of a partner
@@ -303,7 +205,7 @@ pub async fn partner_history(
     id: web::Path<Uuid>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    partner::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
+    store::find_model(&state.db, *id).await?;
     let id = id.to_string();
     let list = crate::routes::audit::page(
         &state.db,
@@ -316,98 +218,4 @@ pub async fn partner_history(
     )
     .await?;
     Ok(HttpResponse::Ok().json(list))
-}
-
-async fn set_archived(
-    state: &AppState,
-    context: &ChangeContext,
-    id: Uuid,
-    if_match: Option<&IfMatch>,
-    archive: bool,
-) -> Result<(PartnerResponse, i32), ApiError> {
-    archive::set_archived::<partner::Entity, _>(
-        &state.db,
-        context,
-        ENTITY,
-        id,
-        if_match,
-        archive,
-        async |db, id| queries::find(db, id).await,
-        async |_, _| Ok(()),
-        async |_, _| Ok(()),
-    )
-    .await
-}
-
-/// Writes the editable fields into a row, with its name key and search text.
-pub fn write_fields(model: &mut partner::ActiveModel, fields: &PartnerFields) {
-    model.name = Set(fields.name.clone());
-    model.short_name = Set(fields.short_name.clone());
-    model.kind = Set(fields.kind.as_str().to_owned());
-    model.is_classic_ptf = Set(fields.is_classic_ptf);
-    model.country = Set(fields.country.clone());
-    model.locality = Set(fields.locality.clone());
-    model.website = Set(fields.website.clone());
-    model.languages = Set(serde_json::json!(fields.languages));
-    model.description = Set(fields.description.clone());
-    model.latitude = Set(fields.latitude);
-    model.longitude = Set(fields.longitude);
-    model.contacts = Set(serde_json::to_value(&fields.contacts).unwrap_or_default());
-    model.notes = Set(fields.notes.clone());
-    model.name_key = Set(search::normalize(&fields.name));
-    model.search_text = Set(search::search_text([
-        fields.name.as_str(),
-        fields.short_name.as_deref().unwrap_or(""),
-        fields.locality.as_deref().unwrap_or(""),
-        fields.country.as_str(),
-        fields.description.as_deref().unwrap_or(""),
-    ]));
-}
-
-/// A friendlier 409 than the unique index's, checked first; the index still decides races.
-async fn ensure_unique(
-    db: &impl ConnectionTrait,
-    fields: &PartnerFields,
-    except: Option<Uuid>,
-) -> Result<(), ApiError> {
-    let mut select = partner::Entity::find()
-        .filter(partner::Column::NameKey.eq(search::normalize(&fields.name)))
-        .filter(partner::Column::Country.eq(fields.country.clone()));
-    if let Some(except) = except {
-        select = select.filter(partner::Column::Id.ne(except));
-    }
-    match select.one(db).await? {
-        Some(existing) => Err(partner_exists(existing.id)),
-        None => Ok(()),
-    }
-}
-
-fn partner_exists(existing: Uuid) -> ApiError {
-    let mut extra = serde_json::Map::new();
-    extra.insert("existing_id".into(), serde_json::Value::from(existing.to_string()));
-    ApiError::Conflict {
-        code: "partner_exists",
-        detail: Text::fixed(
-            "Un partenaire de ce nom existe déjà dans ce pays.",
-            "A partner with this name already exists in this country.",
-        ),
-        extra,
-    }
-}
-
-fn duplicate_as_conflict(error: sea_orm::DbErr) -> ApiError {
-    duplicate_as_conflict_api(error.into())
-}
-
-fn duplicate_as_conflict_api(error: ApiError) -> ApiError {
-    match error {
-        ApiError::Conflict { code: "already_exists", .. } => ApiError::conflict(
-            "partner_exists",
-            Text::fixed(
-                "Un partenaire de ce nom existe déjà dans ce pays.",
-                "A partner with this name already exists in this country.",
-            ),
-        ),
-        other => other,
-    }
 }

@@ -16,11 +16,12 @@ use crate::{
         Authorized,
         policy::{ReadProjects, WriteProjects},
     },
+    domain::partners::types::partner_refs,
     error::ApiError,
     http::{extract::ApiJson, middleware::RequestId},
     money::{self, FlowSums},
     routes::{
-        agreements::{dto::PartnerRef, queries::partner_ref},
+        agreements::dto::PartnerRef,
         funding_lines::{
             dto::{CreateFundingLine, FundingLineList, ListFundingLinesQuery},
             handlers,
@@ -116,6 +117,7 @@ pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> 
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let refs = partner_refs(partners.values())?;
     let rates = Rates::load(db).await?;
 
     let mut total_by_currency: BTreeMap<String, FlowSums> = BTreeMap::new();
@@ -149,7 +151,7 @@ pub async fn financing(db: &impl sea_orm::ConnectionTrait, project_id: Uuid) -> 
         .filter_map(|(id, (currencies, xof))| {
             let partner = partners.get(id)?;
             Some(FunderFinancing {
-                partner: partner_ref(partner),
+                partner: refs.get(id)?.clone(),
                 is_classic_ptf: partner.is_classic_ptf,
                 by_currency: by_currency(currencies),
                 xof: Flows::of(xof, "XOF"),

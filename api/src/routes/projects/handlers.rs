@@ -17,6 +17,7 @@ use crate::{
         Authorized, CurrentUser,
         policy::{ReadProjects, RestoreRecords, WriteProjects, may_write_division},
     },
+    domain::{partners::store::check_partners, staff::check_staff},
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
@@ -33,10 +34,8 @@ use crate::{
         versioning::{lock, save_versioned},
     },
     routes::{
-        agreements::queries::check_staff,
         audit::{AuditEventList, HistoryQuery},
         domains::queries::check_domains,
-        partners::queries::check_partners,
     },
     state::AppState,
 };

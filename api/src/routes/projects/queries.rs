@@ -10,7 +10,7 @@ use super::{
     dto::{Commune, Money, ParticipantResponse, ParticipantRole, ProjectFields, ProjectResponse},
     status::ProjectStatus,
 };
-use crate::{auth::Division, error::ApiError, routes::agreements::queries::partner_ref};
+use crate::{auth::Division, domain::partners::types::partner_refs, error::ApiError};
 
 /// Projects as the API shows them.
 pub async fn responses(
@@ -40,6 +40,7 @@ pub async fn responses(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let partners = partner_refs(partners.values())?;
 
     let mut domains_of: HashMap<Uuid, Vec<String>> = HashMap::new();
     for row in domains {
@@ -68,7 +69,7 @@ pub async fn responses(
                 .into_iter()
                 .filter_map(|(partner_id, mut roles)| {
                     roles.sort();
-                    partners.get(&partner_id).map(|p| ParticipantResponse { partner: partner_ref(p), roles })
+                    partners.get(&partner_id).map(|p| ParticipantResponse { partner: p.clone(), roles })
                 })
                 .collect();
             participants.sort_by(|a, b| a.partner.name.cmp(&b.partner.name));

@@ -63,7 +63,7 @@ pub async fn create_machine_account(
     let mut rules = Rules::default();
     check_text(&mut rules, "name", &body.name, 1, 200);
     rules.finish()?;
-    crate::routes::partners::queries::check_partners(&state.db, "partner_id", &[body.partner_id]).await?;
+    crate::domain::partners::store::check_partners(&state.db, "partner_id", &[body.partner_id]).await?;
     let secret = secrets::random_secret()?;
     let txn = crate::db::begin_write(&state.db).await?;
     let id = Uuid::now_v7();

@@ -17,6 +17,7 @@ use crate::{
         secrets, throttle,
     },
     config::Environment,
+    domain::partners::store::check_partners,
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
@@ -29,7 +30,6 @@ use crate::{
         audit::{self, ChangeContext},
         versioning,
     },
-    routes::partners::queries::check_partners,
     state::AppState,
     validate::{Rules, check_text, check_web_address},
     webhooks::{WebhookStatus, address, worker::PENDING},
