@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{CurrentUser, Role, policy::ReadIati},
+    domain::projects::store as queries,
     error::ApiError,
     iati::{self, Activity, Transaction},
     routes::{
@@ -22,10 +23,7 @@ use crate::{
             dto::PartnerProject,
             view,
         },
-        projects::{
-            dto::{Money, ProjectResponse},
-            queries,
-        },
+        projects::dto::{Money, ProjectResponse},
     },
     state::AppState,
 };

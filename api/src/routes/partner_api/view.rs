@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use super::dto::{PartnerFundingLine, PartnerProject};
 use crate::{
+    domain::projects::{financing::Flows, store as queries},
     error::ApiError,
     money::FlowSums,
     records::listing::linked_few,
     routes::{
         agreements::queries::partner_ref,
         funding_lines::{dto::FundingKind, rates::Rates},
-        projects::{dto::Money, financing::Flows, queries},
+        projects::dto::Money,
     },
 };
 
