@@ -17,6 +17,7 @@ mod partners;
 mod performance;
 mod portfolio;
 mod projects;
+mod projects_domain;
 mod records;
 mod roles;
 mod steering;

@@ -189,3 +189,71 @@ impl ProjectFields {
         rules.finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> ProjectFields {
+        let mut fields = ProjectFields {
+            title: "  Forages  ".to_owned(),
+            summary: None,
+            internal_notes: None,
+            agreement_id: None,
+            division: Division::Twinning,
+            agent_in_charge_id: None,
+            domains: vec!["water".to_owned(), "health".to_owned(), "water".to_owned()],
+            communes: vec![Commune::District, Commune::CommuneV],
+            planned_start: NaiveDate::from_ymd_opt(2026, 1, 15),
+            planned_end: NaiveDate::from_ymd_opt(2027, 6, 30),
+            actual_start: None,
+            actual_end: None,
+            budget: Some(Money { amount: "1500.50".to_owned(), currency: "EUR".to_owned() }),
+            participants: Vec::new(),
+            sent_roles: None,
+            budget_minor: None,
+        };
+        let partner = Uuid::now_v7();
+        let roles = vec![ParticipantRole::Implementing, ParticipantRole::Funding];
+        fields.set_participants(&[Participation { partner_id: partner, roles }]);
+        fields
+    }
+
+    #[test]
+    fn validation_trims_sorts_and_reads_the_budget_in_minor_units() {
+        let mut fields = fields();
+        assert!(fields.validate().is_ok());
+        assert_eq!(fields.title, "Forages");
+        assert_eq!(fields.domains, ["health", "water"]);
+        assert_eq!(fields.communes, [Commune::CommuneV, Commune::District]);
+        assert_eq!(
+            fields.participants.iter().map(|(_, role)| *role).collect::<Vec<_>>(),
+            [ParticipantRole::Funding, ParticipantRole::Implementing]
+        );
+        assert_eq!(fields.budget_minor, Some(150_050));
+        assert_eq!(fields.partners().len(), 1);
+    }
+
+    #[test]
+    fn an_end_before_its_start_or_a_participant_without_roles_is_refused() {
+        let mut ends_early = fields();
+        ends_early.planned_end = NaiveDate::from_ymd_opt(2025, 1, 1);
+        assert!(ends_early.validate().is_err());
+        let mut no_roles = fields();
+        no_roles.set_participants(&[Participation { partner_id: Uuid::now_v7(), roles: Vec::new() }]);
+        assert!(no_roles.validate().is_err());
+    }
+
+    #[test]
+    fn a_change_keeps_absent_fields_and_clears_null_ones() {
+        let mut fields = fields();
+        fields.apply(ProjectChange {
+            title: Some("Bornes-fontaines".to_owned()),
+            planned_end: Some(None),
+            ..Default::default()
+        });
+        assert_eq!((fields.title.as_str(), fields.planned_end), ("Bornes-fontaines", None));
+        assert_eq!(fields.division, Division::Twinning);
+        assert!(fields.budget.is_some());
+    }
+}
