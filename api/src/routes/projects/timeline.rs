@@ -5,7 +5,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::dto::{CreateStatusUpdate, StatusUpdateList, StatusUpdateResponse};
+use super::{
+    dto::{CreateStatusUpdate, StatusUpdateList, StatusUpdateResponse},
+    handlers::location,
+};
 use crate::{
     auth::{
         Authorized,
@@ -101,9 +104,7 @@ pub async fn create_status_update(
     let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
     let answer = service::report(work, &caller, *id, &if_match, report)
         .await?
-        .respond(|(entry, version)| {
-            Answer::created(format!("/api/v1/projects/{}/status-updates", entry.project_id), entry, *version)
-        })
+        .respond(|(entry, version)| Answer::created(location(entry.project_id) + "/status-updates", entry, *version))
         .await?;
     Ok(answer.into())
 }
