@@ -12,10 +12,7 @@ use crate::routes::{
     agreements::dto::PartnerRef,
     funding_lines::dto::FundingKind,
     partners::dto::PartnerKind,
-    projects::{
-        dto::{Commune, Money, ParticipantRole},
-        status::ProjectStatus,
-    },
+    projects::dto::{Commune, Money, ParticipantRole, ProjectStatus},
 };
 
 /// The DAC 5-digit purpose code of each domain.

@@ -8,13 +8,14 @@ use uuid::Uuid;
 
 use crate::{
     domain::partners::types::partner_ref,
+    domain::projects::{financing::Flows, store as queries},
     error::ApiError,
     money::FlowSums,
     records::listing::linked_few,
     routes::{
         funding_lines::{dto::FundingKind, rates::Rates},
         partner_api::dto::{PartnerFundingLine, PartnerProject},
-        projects::{dto::Money, financing::Flows, queries},
+        projects::dto::Money,
     },
 };
 

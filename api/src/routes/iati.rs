@@ -14,6 +14,7 @@ use crate::{
     auth::{CurrentUser, Role, policy::ReadIati},
     domain::partner_view as view,
     domain::partners::types::partner_ref,
+    domain::projects::store as queries,
     error::ApiError,
     iati::{self, Activity, Transaction},
     routes::{
@@ -22,10 +23,7 @@ use crate::{
             caller::{Metered, rate_limit_headers},
             dto::PartnerProject,
         },
-        projects::{
-            dto::{Money, ProjectResponse},
-            queries,
-        },
+        projects::dto::{Money, ProjectResponse},
     },
     state::AppState,
 };

@@ -21,7 +21,7 @@ pub const FIXED: &[&FixedList] = &[
     &super::partners::dto::PartnerKind::LIST,
     &super::agreements::dto::AgreementKind::LIST,
     &super::agreements::dto::AgreementStatus::LIST,
-    &super::projects::status::ProjectStatus::LIST,
+    &super::projects::dto::ProjectStatus::LIST,
     &super::projects::dto::ParticipantRole::LIST,
     &super::projects::dto::Commune::LIST,
     &super::funding_lines::dto::FundingKind::LIST,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::routes::{agreements::dto::PartnerRef, projects::dto::Money};
+use crate::{domain::projects::money::Money, routes::agreements::dto::PartnerRef};
 
 crate::code_list! {
     /// The kind of financial flow (IATI transaction types).

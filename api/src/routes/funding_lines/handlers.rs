@@ -17,6 +17,12 @@ use crate::{
         policy::{ReadProjects, RestoreRecords, WriteProjects, may_publish_funding},
     },
     domain::partners::types::partner_refs,
+    domain::projects::{
+        money::parse_money,
+        rules::{ensure_division, is_finished_stored},
+        store::{has_role, touch},
+        types::ParticipantRole,
+    },
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
@@ -30,12 +36,6 @@ use crate::{
         audit::{self, ChangeContext},
         listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue},
         versioning::{lock, save_versioned},
-    },
-    routes::projects::{
-        dto::{ParticipantRole, parse_money},
-        handlers::ensure_division,
-        queries::has_role,
-        timeline::is_finished,
     },
     state::AppState,
     validate::{Rules, check_text},
@@ -111,7 +111,7 @@ async fn open_project(
 ) -> Result<project::Model, ApiError> {
     lock::<project::Entity>(db, project_id).await?;
     let project = writable_project(db, caller, project_id).await?;
-    if is_finished(&project.status) {
+    if is_finished_stored(&project.status)? {
         return Err(ApiError::invalid(
             "project",
             "project_closed",
@@ -190,7 +190,7 @@ pub async fn create(
     let (saved, response) = find(&txn, id).await?;
     audit::record::<(), _>(&txn, &ChangeContext::new(caller, request_id), ENTITY, id, "create", None, Some(&response))
         .await?;
-    crate::routes::projects::queries::touch(&txn, project_id).await?;
+    touch(&txn, project_id).await?;
     crate::feed::record(&txn, crate::feed::EventKind::FundingLineAdded, project_id, Some(id)).await?;
     txn.commit().await?;
     Ok(respond(actix_web::http::StatusCode::CREATED, &response, saved.version))
@@ -353,7 +353,7 @@ pub async fn update_funding_line(
         Some(&after),
     )
     .await?;
-    crate::routes::projects::queries::touch(&txn, current.project_id).await?;
+    touch(&txn, current.project_id).await?;
     crate::feed::record(&txn, crate::feed::EventKind::ProjectUpdated, current.project_id, Some(current.id)).await?;
     txn.commit().await?;
     Ok(respond(actix_web::http::StatusCode::OK, &after, saved.version))
@@ -416,7 +416,7 @@ async fn set_archived(
         async |db, id| find(db, id).await,
         async |db, line| open_project(db, caller, line.project_id).await.map(|_| ()),
         async |db, line| {
-            crate::routes::projects::queries::touch(db, line.project_id).await?;
+            touch(db, line.project_id).await?;
             crate::feed::record(db, crate::feed::EventKind::ProjectUpdated, line.project_id, Some(line.id)).await
         },
     )

@@ -5,13 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::routes::{
-    agreements::dto::PartnerRef,
-    funding_lines::dto::FundingKind,
-    projects::{
-        dto::{Commune, Money, ParticipantRole},
-        financing::Flows,
-        status::ProjectStatus,
+use crate::{
+    domain::projects::financing::Flows,
+    routes::{
+        agreements::dto::PartnerRef,
+        funding_lines::dto::FundingKind,
+        projects::dto::{Commune, Money, ParticipantRole, ProjectStatus},
     },
 };
 

@@ -1,13 +1,11 @@
 //! Projects: what partner cities ask about and what the DJCD reports on. Their status follows the
 //! IATI activity status codes; their timeline is append-only; their financing comes from funding
-//! lines in any currency, totalled in XOF.
+//! lines in any currency, totalled in XOF. The rules and writes live in `domain::projects`.
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub mod dto;
 pub mod financing;
 pub mod handlers;
-pub mod queries;
-pub mod status;
 pub mod timeline;
 
 pub fn routes(cfg: &mut ServiceConfig) {

@@ -1,40 +1,32 @@
 //! The timeline of a project: status moves and progress reports, append-only.
-use actix_web::{HttpResponse, get, http::header, post, web};
-use chrono::Utc;
-use entity::{project, project_status_update};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use actix_web::{HttpResponse, get, post, web};
+use sea_orm::ConnectionTrait;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
     dto::{CreateStatusUpdate, StatusUpdateList, StatusUpdateResponse},
-    handlers::{ENTITY, ensure_division},
-    queries,
-    status::ProjectStatus,
+    handlers::location,
 };
 use crate::{
     auth::{
         Authorized,
         policy::{ReadProjects, WriteProjects},
     },
+    domain::projects::{service, store, timeline},
     error::ApiError,
     http::{
-        concurrency::{IfMatch, etag},
+        concurrency::IfMatch,
         extract::ApiJson,
         middleware::RequestId,
         pagination::{decode_cursor, page_limit, split_page},
     },
-    i18n::Text,
     records::{
-        audit::{self, ChangeContext},
-        versioning::{lock, save_versioned},
+        audit::ChangeContext,
+        unit_of_work::{Answer, UnitOfWork},
     },
     state::AppState,
-    validate::{Rules, check_text},
 };
 
 #[derive(Deserialize, IntoParams)]
@@ -53,13 +45,10 @@ pub async fn timeline_page(
     query: &TimelineQuery,
 ) -> Result<StatusUpdateList, ApiError> {
     let limit = page_limit(query.limit)?;
-    let mut select = project_status_update::Entity::find().filter(project_status_update::Column::ProjectId.eq(project));
-    if let Some(after) = decode_cursor::<Uuid>(query.cursor.as_deref())? {
-        select = select.filter(project_status_update::Column::Id.gt(after));
-    }
-    let rows = select.order_by_asc(project_status_update::Column::Id).limit(limit + 1).all(db).await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    Ok(StatusUpdateList { items: rows.into_iter().map(StatusUpdateResponse::from).collect(), next_cursor })
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let rows = timeline::entries(db, project, after, limit + 1).await?;
+    let (items, next_cursor) = split_page(rows, limit, |row| row.id);
+    Ok(StatusUpdateList { items, next_cursor })
 }
 
 /// The timeline of a project
@@ -79,7 +68,7 @@ pub async fn list_status_updates(
     id: web::Path<Uuid>,
     query: web::Query<TimelineQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    project::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
+    store::exists(&state.db, *id).await?;
     Ok(HttpResponse::Ok().json(timeline_page(&state.db, *id, &query).await?))
 }
 
@@ -111,83 +100,11 @@ pub async fn create_status_update(
     if_match: IfMatch,
     body: ApiJson<CreateStatusUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let mut rules = Rules::default();
-    check_text(&mut rules, "note", &body.note, 1, 4000);
-    if let Some(progress) = body.progress {
-        rules.range("progress", i64::from(progress), 0, 100);
-    }
-    rules.finish()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<project::Entity>(&txn, *id).await?;
-    let (current, before) = queries::find(&txn, *id).await?;
-    ensure_division(&caller, before.division)?;
-    if if_match.is_present() {
-        if_match.check(current.version)?;
-    }
-    let from = before.status;
-    let moves_to = body.status.filter(|status| *status != from);
-    if let Some(to) = moves_to
-        && !from.allowed_moves().contains(&to)
-    {
-        let mut extra = Map::new();
-        extra.insert("from".into(), Value::from(from.as_str()));
-        extra
-            .insert("allowed".into(), Value::from(from.allowed_moves().iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        return Err(ApiError::Conflict {
-            code: "invalid_transition",
-            detail: Text::new(
-                format!("Passage de « {} » à « {} » impossible.", from.as_str(), to.as_str()),
-                format!("Cannot move from \"{}\" to \"{}\".", from.as_str(), to.as_str()),
-            ),
-            extra,
-        });
-    }
-    let now = Utc::now();
-    let entry = project_status_update::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        project_id: Set(current.id),
-        occurred_on: Set(body.occurred_on.unwrap_or_else(|| now.date_naive())),
-        from_status: Set(moves_to.map(|_| from.as_str().to_owned())),
-        to_status: Set(moves_to.map(|to| to.as_str().to_owned())),
-        progress: Set(body.progress),
-        note: Set(body.note.trim().to_owned()),
-        author_id: Set(Some(caller.id)),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    let mut model: project::ActiveModel = current.clone().into();
-    if let Some(to) = moves_to {
-        model.status = Set(to.as_str().to_owned());
-    }
-    if let Some(progress) = body.progress {
-        model.progress = Set(progress);
-    }
-    save_versioned::<project::Entity>(&txn, current.id, model, current.version).await?;
-    let (saved, after) = queries::find(&txn, current.id).await?;
-    let action = if moves_to.is_some() { "status_change" } else { "progress_report" };
-    audit::record(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        current.id,
-        action,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    let kind =
-        if moves_to.is_some() { crate::feed::EventKind::StatusChanged } else { crate::feed::EventKind::ProjectUpdated };
-    crate::feed::record(&txn, kind, current.id, None).await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/projects/{}/status-updates", current.id)))
-        .insert_header((header::ETAG, etag(saved.version)))
-        .json(StatusUpdateResponse::from(entry)))
-}
-
-/// Whether the project is closed or cancelled.
-pub fn is_finished(status: &str) -> bool {
-    ProjectStatus::parse(status).is_some_and(ProjectStatus::is_finished)
+    let report = body.into_inner()?.into();
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::report(work, &caller, *id, &if_match, report)
+        .await?
+        .respond(|(entry, version)| Answer::created(location(entry.project_id) + "/status-updates", entry, *version))
+        .await?;
+    Ok(answer.into())
 }
