@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod config;
+pub mod domain;
 pub mod db;
 pub mod error;
 pub mod feed;
