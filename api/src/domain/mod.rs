@@ -2,3 +2,4 @@
 //! of work (`records`). Nothing here knows of requests or of `state::AppState`.
 pub mod funding_lines;
 pub mod money;
+pub mod webhook_endpoints;
