@@ -8,13 +8,15 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::routes::{
-    agreements::dto::PartnerRef,
-    funding_lines::dto::FundingKind,
-    partners::dto::PartnerKind,
-    projects::{
-        dto::{Commune, Money, ParticipantRole},
-        status::ProjectStatus,
+use crate::{
+    domain::funding_lines::types::FundingKind,
+    routes::{
+        agreements::dto::PartnerRef,
+        partners::dto::PartnerKind,
+        projects::{
+            dto::{Commune, Money, ParticipantRole},
+            status::ProjectStatus,
+        },
     },
 };
 

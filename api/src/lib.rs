@@ -3,8 +3,8 @@
 pub mod accounts;
 pub mod auth;
 pub mod config;
-pub mod domain;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod feed;
 pub mod http;

@@ -66,8 +66,7 @@ pub fn new_fields(input: &FundingLineInput) -> Result<FundingLineFields, ApiErro
 /// line has once changed: a kept `1500.50` EUR cannot become XOF.
 pub fn changed_fields(current: &FundingLineFields, change: FundingLineChange) -> Result<FundingLineFields, ApiError> {
     let currency = change.currency.unwrap_or_else(|| current.currency.clone());
-    let amount =
-        change.amount.unwrap_or_else(|| money::format_amount(current.amount_minor, &current.currency));
+    let amount = change.amount.unwrap_or_else(|| money::format_amount(current.amount_minor, &current.currency));
     let mut rules = Rules::default();
     let minor = parse_money(&mut rules, "amount", &amount, &currency);
     check_note_and_reference(
@@ -98,7 +97,11 @@ pub fn new_rate(currency: &str, rate_to_xof: &str) -> Result<String, ApiError> {
             Text::new(format!("Devise inconnue : {currency}."), format!("Unknown currency: {currency}.")),
         );
     } else if currency == "XOF" || currency == "EUR" {
-        rules.fail("currency", "fixed", Text::fixed("XOF et EUR ont une parité fixe.", "XOF and EUR have a fixed parity."));
+        rules.fail(
+            "currency",
+            "fixed",
+            Text::fixed("XOF et EUR ont une parité fixe.", "XOF and EUR have a fixed parity."),
+        );
     }
     let rate = money::parse_rate(rate_to_xof);
     if rate.is_none() {

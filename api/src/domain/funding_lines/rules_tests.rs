@@ -37,7 +37,9 @@ fn closed_and_cancelled_projects_take_no_lines() {
     ] {
         match lines_may_change(status) {
             Ok(()) => assert!(open, "{status}"),
-            Err(error) => assert_eq!(codes(Err::<(), _>(error)), [("project".to_owned(), "project_closed")], "{status}"),
+            Err(error) => {
+                assert_eq!(codes(Err::<(), _>(error)), [("project".to_owned(), "project_closed")], "{status}")
+            }
         }
     }
 }

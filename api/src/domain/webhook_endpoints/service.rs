@@ -80,7 +80,10 @@ pub async fn archive(work: UnitOfWork, caller: &CurrentUser, id: Uuid, if_match:
     }
     let version = endpoint.version;
     let before = WebhookResponse::try_from(endpoint)?;
-    let change = webhook_endpoint::ActiveModel { archived_at: sea_orm::ActiveValue::Set(Some(Utc::now())), ..Default::default() };
+    let change = webhook_endpoint::ActiveModel {
+        archived_at: sea_orm::ActiveValue::Set(Some(Utc::now())),
+        ..Default::default()
+    };
     work.save::<webhook_endpoint::Entity>(id, change, version).await?;
     work.done(AuditEntry::removed(ENTITY, id, "archive", &before)?, ()).respond(|()| Ok(Answer::no_content())).await
 }

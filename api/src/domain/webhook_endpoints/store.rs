@@ -18,7 +18,11 @@ use crate::{
 };
 
 /// The endpoint `id` if the caller manages it; 404 otherwise (another partner's is not leaked).
-pub async fn find(db: &impl ConnectionTrait, caller: &CurrentUser, id: Uuid) -> Result<webhook_endpoint::Model, ApiError> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    caller: &CurrentUser,
+    id: Uuid,
+) -> Result<webhook_endpoint::Model, ApiError> {
     webhook_endpoint::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -89,7 +93,11 @@ pub async fn deliveries(
 }
 
 /// The delivery `id` of `endpoint`; 404 otherwise.
-pub async fn delivery(db: &impl ConnectionTrait, endpoint: Uuid, id: Uuid) -> Result<webhook_delivery::Model, ApiError> {
+pub async fn delivery(
+    db: &impl ConnectionTrait,
+    endpoint: Uuid,
+    id: Uuid,
+) -> Result<webhook_delivery::Model, ApiError> {
     webhook_delivery::Entity::find_by_id(id)
         .filter(webhook_delivery::Column::EndpointId.eq(endpoint))
         .one(db)
