@@ -61,7 +61,9 @@ mod tests {
     #[test]
     fn the_director_names_the_partner_and_a_partner_system_registers_its_own() {
         let (own, other) = (Uuid::now_v7(), Uuid::now_v7());
-        let cases: [(Role, Option<Uuid>, Option<Uuid>, Result<Uuid, u16>); 7] = [
+        /// The caller's role and partner, the partner named, and the owner or the refusal's status.
+        type Case = (Role, Option<Uuid>, Option<Uuid>, Result<Uuid, u16>);
+        let cases: [Case; 7] = [
             (Role::Director, None, Some(other), Ok(other)),
             (Role::Director, None, None, Err(422)),
             (Role::Partner, Some(own), None, Ok(own)),
