@@ -6,6 +6,7 @@ mod contract;
 mod domains;
 mod errors;
 mod exports;
+mod funding_domain;
 mod hardening;
 mod health;
 mod hostile;
