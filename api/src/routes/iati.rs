@@ -133,8 +133,10 @@ async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>
         .collect();
     let mut transactions: HashMap<Uuid, Vec<Transaction>> = HashMap::new();
     for line in lines {
-        // A line's funder is a partner (foreign key); a kind the API does not know is an error.
-        let Some(funder) = funders.get(&line.partner_id) else { continue };
+        // The funder is a foreign key (partners are never deleted); an unknown kind is an error.
+        let funder = funders
+            .get(&line.partner_id)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("funding line {} names no partner", line.id)))?;
         transactions.entry(line.project_id).or_default().push(Transaction {
             kind: FundingKind::from_stored(&line.kind)?,
             date: line.transaction_date,

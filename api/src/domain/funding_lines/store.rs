@@ -84,7 +84,11 @@ pub async fn responses(
     let rates = Rates::load(db).await?;
     let mut shown = Vec::with_capacity(models.len());
     for model in models {
-        let Some(partner) = partners.get(&model.partner_id).map(partner_ref) else { continue };
+        // The partner is a foreign key and partners are archived, never deleted.
+        let partner = partners
+            .get(&model.partner_id)
+            .map(partner_ref)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("funding line {} names no partner", model.id)))?;
         let xof = rates.to_xof(model.amount_minor, &model.currency, model.transaction_date);
         shown.push(FundingLineResponse::new(model, partner, xof)?);
     }
