@@ -8,11 +8,13 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::routes::{
-    agreements::dto::PartnerRef,
-    funding_lines::dto::FundingKind,
-    partners::dto::PartnerKind,
-    projects::dto::{Commune, Money, ParticipantRole, ProjectStatus},
+use crate::{
+    domain::funding_lines::types::FundingKind,
+    routes::{
+        agreements::dto::PartnerRef,
+        partners::dto::PartnerKind,
+        projects::dto::{Commune, Money, ParticipantRole, ProjectStatus},
+    },
 };
 
 /// The DAC 5-digit purpose code of each domain.

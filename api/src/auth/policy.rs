@@ -294,6 +294,22 @@ pub fn markdown_table() -> String {
     table
 }
 
+/// Whose webhook endpoints a caller lists: exactly those it manages ([`may_manage_webhook`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookScope {
+    Every,
+    OfPartner(uuid::Uuid),
+    Nothing,
+}
+
+pub fn webhook_scope(role: Role, own_partner: Option<uuid::Uuid>) -> WebhookScope {
+    match (role, own_partner) {
+        (Role::Director, _) => WebhookScope::Every,
+        (Role::Partner, Some(partner)) => WebhookScope::OfPartner(partner),
+        _ => WebhookScope::Nothing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +376,24 @@ mod tests {
         }
         assert!(may_publish_funding(Director));
         assert!(!may_publish_funding(DivisionHead));
+    }
+
+    #[test]
+    fn the_webhook_list_shows_exactly_the_endpoints_the_caller_manages() {
+        let (own, other) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        for role in Role::ALL {
+            for own_partner in [None, Some(own)] {
+                let scope = webhook_scope(role, own_partner);
+                for endpoint in [own, other] {
+                    let listed = match scope {
+                        WebhookScope::Every => true,
+                        WebhookScope::OfPartner(partner) => partner == endpoint,
+                        WebhookScope::Nothing => false,
+                    };
+                    assert_eq!(listed, may_manage_webhook(role, own_partner, endpoint), "{role:?} {own_partner:?}");
+                }
+            }
+        }
     }
 
     #[test]

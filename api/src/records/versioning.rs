@@ -117,6 +117,7 @@ versioned! {
     entity::funding_line::Entity => funding_line,
     entity::evaluation::Entity => evaluation,
     entity::event::Entity => event,
+    entity::webhook_endpoint::Entity => webhook_endpoint,
 }
 
 impl Versioned for entity::domain_tag::Entity {

@@ -12,13 +12,13 @@ use uuid::Uuid;
 
 use crate::{
     auth::{CurrentUser, Role, policy::ReadIati},
+    domain::funding_lines::types::FundingKind,
     domain::partner_view as view,
     domain::partners::types::partner_ref,
     domain::projects::store as queries,
     error::ApiError,
     iati::{self, Activity, Transaction},
     routes::{
-        funding_lines::dto::FundingKind,
         partner_api::{
             caller::{Metered, rate_limit_headers},
             dto::PartnerProject,
@@ -61,6 +61,27 @@ async fn render(state: &AppState, caller: &CurrentUser, only: Option<Uuid>) -> R
     Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
 }
 
+/// An activity from a project view (the staff's `ProjectResponse` or a partner's
+/// `PartnerProject`): the fields both views share, once, and the ones each view decides.
+macro_rules! activity {
+    ($project:ident, $($decided:ident: $value:expr),+ $(,)?) => {
+        Activity {
+            $($decided: $value,)+
+            id: $project.id,
+            title: $project.title,
+            summary: $project.summary,
+            status: $project.status,
+            domains: $project.domains,
+            communes: $project.communes,
+            planned_start: $project.planned_start,
+            planned_end: $project.planned_end,
+            actual_start: $project.actual_start,
+            actual_end: $project.actual_end,
+            updated_at: $project.updated_at,
+        }
+    };
+}
+
 /// A partner's activities: its JSON view of each project (`domain::partner_view::build`), nothing
 /// more: itself among the participants, its own and the public lines, no budget.
 async fn partner_activities(
@@ -72,29 +93,20 @@ async fn partner_activities(
     Ok(view::build(db, partner, models)
         .await?
         .into_iter()
-        .map(|p: PartnerProject| Activity {
-            participants: match (&itself, p.roles.is_empty()) {
-                (Some(itself), false) => vec![(itself.clone(), p.roles)],
-                _ => Vec::new(),
-            },
-            budget: None,
-            transactions: p
-                .funding_lines
-                .into_iter()
-                .map(|l| Transaction { kind: l.kind, date: l.transaction_date, amount: l.amount, provider: l.funder })
-                .collect(),
-            recorded_on: p.updated_at.date_naive(),
-            id: p.id,
-            title: p.title,
-            summary: p.summary,
-            status: p.status,
-            domains: p.domains,
-            communes: p.communes,
-            planned_start: p.planned_start,
-            planned_end: p.planned_end,
-            actual_start: p.actual_start,
-            actual_end: p.actual_end,
-            updated_at: p.updated_at,
+        .map(|p: PartnerProject| {
+            activity!(p,
+                participants: match (&itself, p.roles.is_empty()) {
+                    (Some(itself), false) => vec![(itself.clone(), p.roles)],
+                    _ => Vec::new(),
+                },
+                budget: None,
+                transactions: p
+                    .funding_lines
+                    .into_iter()
+                    .map(|l| Transaction { kind: l.kind, date: l.transaction_date, amount: l.amount, provider: l.funder })
+                    .collect(),
+                recorded_on: p.updated_at.date_naive(),
+            )
         })
         .collect())
 }
@@ -119,11 +131,12 @@ async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>
         .collect();
     let mut transactions: HashMap<Uuid, Vec<Transaction>> = HashMap::new();
     for line in lines {
-        let (Some(kind), Some(funder)) = (FundingKind::parse(&line.kind), funders.get(&line.partner_id)) else {
-            continue;
-        };
+        // The funder is a foreign key (partners are never deleted); an unknown kind is an error.
+        let funder = funders
+            .get(&line.partner_id)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("funding line {} names no partner", line.id)))?;
         transactions.entry(line.project_id).or_default().push(Transaction {
-            kind,
+            kind: FundingKind::from_stored(&line.kind)?,
             date: line.transaction_date,
             amount: Money::from_minor(line.amount_minor, &line.currency),
             provider: partner_ref(funder)?,
@@ -131,22 +144,13 @@ async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>
     }
     Ok(projects
         .into_iter()
-        .map(|p: ProjectResponse| Activity {
-            transactions: transactions.remove(&p.id).unwrap_or_default(),
-            participants: p.participants.into_iter().map(|pp| (pp.partner, pp.roles)).collect(),
-            budget: p.budget,
-            recorded_on: p.created_at.date_naive(),
-            id: p.id,
-            title: p.title,
-            summary: p.summary,
-            status: p.status,
-            domains: p.domains,
-            communes: p.communes,
-            planned_start: p.planned_start,
-            planned_end: p.planned_end,
-            actual_start: p.actual_start,
-            actual_end: p.actual_end,
-            updated_at: p.updated_at,
+        .map(|p: ProjectResponse| {
+            activity!(p,
+                transactions: transactions.remove(&p.id).unwrap_or_default(),
+                participants: p.participants.into_iter().map(|pp| (pp.partner, pp.roles)).collect(),
+                budget: p.budget,
+                recorded_on: p.created_at.date_naive(),
+            )
         })
         .collect())
 }

@@ -64,3 +64,30 @@ async fn exchange_rates_have_the_decimal_syntax_of_the_document(app: TestApp) {
     }
 }
 backend_test!(exchange_rates_have_the_decimal_syntax_of_the_document);
+
+// On the unit of work: a retry with the same `Idempotency-Key` replays the first answer, and the
+// line is audited and announced once.
+async fn a_funding_line_retried_with_its_key_is_written_audited_and_announced_once(app: TestApp) {
+    let angers = app.seeded_partner("Angers").await;
+    let id = project(&app, "Forages de Sabalibougou", json!([{"partner_id": angers, "roles": ["funding"]}])).await;
+    let body = json!({"partner_id": angers, "kind": "pledge", "amount": "2500000", "transaction_date": "2026-03-01"});
+    let send = || {
+        app.request(Method::POST, &format!("/api/v1/projects/{id}/funding-lines"))
+            .header("idempotency-key", "sabalibougou-pledge-1")
+            .json(&body)
+            .send()
+    };
+    let first = send().await.expect("sent");
+    let etag = first.headers()["etag"].to_str().expect("an ETag").to_owned();
+    let (status, _, created) = read(first).await;
+    assert_eq!(status, 201, "{}: {created}", app.backend);
+    let replay = send().await.expect("sent");
+    assert_eq!(replay.headers()["etag"].to_str().expect("an ETag"), etag);
+    let (status, _, replayed) = read(replay).await;
+    assert_eq!((status, &replayed["id"]), (201, &created["id"]), "{}", app.backend);
+    assert_eq!(app.count_rows("funding_line", "1 = 1").await, 1, "{}", app.backend);
+    let audited = "entity_type = 'funding_line' AND action = 'create'";
+    assert_eq!(app.count_rows("audit_event", audited).await, 1, "{}", app.backend);
+    assert_eq!(app.count_rows("change_event", "kind = 'project.funding_line_added'").await, 1);
+}
+backend_test!(a_funding_line_retried_with_its_key_is_written_audited_and_announced_once);

@@ -369,3 +369,35 @@ backend_test!(webhook_urls_and_secrets_with_control_characters_are_refused_befor
     .partners
     .webhook_allow_private =
     true);
+
+// On the unit of work: an endpoint is audited without its secret and archived once.
+async fn a_webhook_endpoint_is_audited_without_its_secret_and_archived_once(app: TestApp) {
+    let partner = app.seeded_partner("Angers").await;
+    let token = app.partner_token(&partner).await;
+    let secret = "un-secret-assez-long-pour-etre-accepte-0123456789";
+    let body = json!({"url": "http://127.0.0.1:9/hook", "events": ["project.updated"], "secret": secret});
+    let response =
+        app.request_as(Some(&token), Method::POST, "/api/v1/webhooks").json(&body).send().await.expect("sent");
+    let etag = response.headers()["etag"].to_str().expect("an ETag").to_owned();
+    let (status, _, created) = read(response).await;
+    assert_eq!((status, created["secret"].as_str()), (201, Some(secret)), "{}: {created}", app.backend);
+    let leaked = format!("CAST(after AS TEXT) LIKE '%{secret}%' OR CAST(before AS TEXT) LIKE '%{secret}%'");
+    let registered = "entity_type = 'webhook' AND action = 'create'";
+    assert_eq!(app.count_rows("audit_event", registered).await, 1, "{}", app.backend);
+    assert_eq!(app.count_rows("audit_event", &leaked).await, 0, "{}", app.backend);
+    let path = format!("/api/v1/webhooks/{}", created["webhook"]["id"].as_str().expect("an id"));
+    let (status, _, _) = read(app.delete(&path, Some(&etag)).await).await;
+    assert_eq!(status, 204, "{}", app.backend);
+    let current = app.get(&path).await;
+    let archived_etag = current.headers()["etag"].to_str().expect("an ETag").to_owned();
+    let (status, _, current) = read(current).await;
+    assert_eq!((status, current["archived"].as_bool()), (200, Some(true)), "{}", app.backend);
+    let (status, _, _) = read(app.delete(&path, Some(&archived_etag)).await).await;
+    assert_eq!(status, 204, "{}: archiving an archived endpoint changes nothing", app.backend);
+    let archived = "entity_type = 'webhook' AND action = 'archive'";
+    assert_eq!(app.count_rows("audit_event", archived).await, 1, "{}", app.backend);
+}
+backend_test!(a_webhook_endpoint_is_audited_without_its_secret_and_archived_once, |s: &mut api::config::Settings| s
+    .partners
+    .webhook_allow_private =
+    true);

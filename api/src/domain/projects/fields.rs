@@ -2,12 +2,10 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{
-    money::{Money, parse_money},
-    types::{Commune, ParticipantRole, ProjectResponse},
-};
+use super::types::{Commune, ParticipantRole, ProjectResponse};
 use crate::{
     auth::Division,
+    domain::money::{Money, parse_money},
     error::ApiError,
     i18n::Text,
     validate::{Rules, check_count, check_text},

@@ -9,12 +9,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{money::Money, store};
+use super::store;
 use crate::{
+    domain::funding_lines::rates::Rates,
+    domain::money::Money,
     domain::partners::types::{PartnerRef, partner_ref},
     error::ApiError,
     money::{self, FlowSums},
-    routes::funding_lines::rates::Rates,
 };
 
 /// Pledged, committed, disbursed and spent amounts in one currency.

@@ -5,7 +5,6 @@
 pub mod fields;
 pub mod financing;
 pub mod list;
-pub mod money;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -9,12 +9,12 @@ use uuid::Uuid;
 
 use super::{
     fields::ProjectFields,
-    money::Money,
     rules,
     types::{Commune, ParticipantResponse, ParticipantRole, ProjectResponse, ProjectStatus},
 };
 use crate::{
     auth::Division,
+    domain::money::Money,
     domain::{
         domain_tags::check_domains,
         partners::{store::check_partners, types::partner_ref},

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::money::Money;
+use crate::domain::money::Money;
 use crate::{auth::Division, domain::partners::types::PartnerRef, error::ApiError};
 
 /// A project's name in the audit trail.

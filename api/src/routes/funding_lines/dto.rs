@@ -1,85 +1,17 @@
 //! Bodies of the funding-line routes.
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::funding_line;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::{domain::projects::money::Money, routes::agreements::dto::PartnerRef};
-
-crate::code_list! {
-    /// The kind of financial flow (IATI transaction types).
-    pub enum FundingKind as "funding_kind" {
-        /// Announced, not yet binding (IATI 13, incoming pledge).
-        Pledge = "pledge" ("Annonce", "Pledge"),
-        /// Binding (IATI 11, incoming commitment).
-        Commitment = "commitment" ("Engagement", "Commitment"),
-        /// Paid out to the project (IATI 3).
-        Disbursement = "disbursement" ("Décaissement", "Disbursement"),
-        /// Spent by the project (IATI 4).
-        Expenditure = "expenditure" ("Dépense", "Expenditure"),
-    }
-}
-
-impl FundingKind {
-    /// The IATI TransactionType code.
-    pub fn iati_code(self) -> u8 {
-        match self {
-            FundingKind::Pledge => 13,
-            FundingKind::Commitment => 11,
-            FundingKind::Disbursement => 3,
-            FundingKind::Expenditure => 4,
-        }
-    }
-}
-
-/// A funding line.
-#[derive(Serialize, ToSchema, Clone)]
-#[schema(example = json!({
-    "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "project_id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e",
-    "partner": {"id": "0193a4b2-1111-7d2a-9f00-3b8f6a1c2d4e", "name": "Bordeaux", "country": "FR", "kind": "city"},
-    "kind": "commitment", "amount": {"amount": "1500.50", "currency": "EUR"}, "amount_xof": "984263",
-    "transaction_date": "2026-03-01", "reference": "CONV-2026-04", "note": null, "is_public": false,
-    "archived": false, "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-01T10:00:00Z"
-}))]
-pub struct FundingLineResponse {
-    pub id: Uuid,
-    pub project_id: Uuid,
-    /// The funding partner.
-    pub partner: PartnerRef,
-    pub kind: FundingKind,
-    pub amount: Money,
-    /// The amount in XOF, rounded to the franc; absent when no exchange rate is known.
-    pub amount_xof: Option<String>,
-    pub transaction_date: NaiveDate,
-    pub reference: Option<String>,
-    pub note: Option<String>,
-    /// Shown to every partner of the project, not only to the funder.
-    pub is_public: bool,
-    pub archived: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl FundingLineResponse {
-    pub fn new(model: funding_line::Model, partner: PartnerRef, amount_xof: Option<i128>) -> Self {
-        Self {
-            id: model.id,
-            project_id: model.project_id,
-            partner,
-            kind: FundingKind::parse(&model.kind).unwrap_or(FundingKind::Pledge),
-            amount: Money::from_minor(model.amount_minor, &model.currency),
-            amount_xof: amount_xof.map(|xof| xof.to_string()),
-            transaction_date: model.transaction_date,
-            reference: model.reference,
-            note: model.note,
-            is_public: model.is_public,
-            archived: model.archived_at.is_some(),
-            created_at: model.created_at,
-            updated_at: model.updated_at,
-        }
-    }
-}
+pub use crate::domain::funding_lines::types::{FundingKind, FundingLineResponse};
+use crate::{
+    domain::funding_lines::{
+        store::LineFilter,
+        types::{FundingLineChange, FundingLineInput},
+    },
+    error::ApiError,
+};
 
 /// A page of funding lines.
 #[derive(Serialize, ToSchema)]
@@ -161,6 +93,51 @@ pub struct UpdateFundingLine {
     #[schema(min_length = 1, max_length = 2000, nullable)]
     pub note: Option<Option<String>>,
     pub is_public: Option<bool>,
+}
+
+impl ListFundingLinesQuery {
+    /// The filters, once the parameters are checked (400 otherwise).
+    pub fn filter(&self) -> Result<LineFilter, ApiError> {
+        crate::validate::check_param_code("currency", self.currency.as_deref(), 3)?;
+        Ok(LineFilter {
+            project: self.project,
+            partner: self.partner,
+            kind: self.kind,
+            currency: self.currency.clone(),
+            from: self.from,
+            to: self.to,
+            include_archived: self.include_archived,
+        })
+    }
+}
+
+impl From<CreateFundingLine> for FundingLineInput {
+    fn from(body: CreateFundingLine) -> Self {
+        Self {
+            partner_id: body.partner_id,
+            kind: body.kind,
+            amount: body.amount,
+            currency: body.currency.unwrap_or_else(|| "XOF".to_owned()),
+            transaction_date: body.transaction_date,
+            reference: body.reference,
+            note: body.note,
+            is_public: body.is_public,
+        }
+    }
+}
+
+impl From<UpdateFundingLine> for FundingLineChange {
+    fn from(body: UpdateFundingLine) -> Self {
+        Self {
+            kind: body.kind,
+            amount: body.amount,
+            currency: body.currency,
+            transaction_date: body.transaction_date,
+            reference: body.reference,
+            note: body.note,
+            is_public: body.is_public,
+        }
+    }
 }
 
 /// An exchange rate: how many XOF one unit of `currency` is worth from `valid_from` on.

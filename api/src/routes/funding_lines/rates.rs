@@ -1,52 +1,27 @@
 //! Exchange rates to XOF, dated, maintained by the director. EUR is fixed by the parity.
-use std::{collections::HashMap, str::FromStr};
-
-use actix_web::{HttpResponse, get, http::header, post, web};
-use chrono::{NaiveDate, Utc};
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
 use entity::exchange_rate;
-use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{CreateExchangeRate, ExchangeRateList, ExchangeRateResponse};
+pub use crate::domain::funding_lines::rates::Rates;
 use crate::{
     auth::{
         Authorized,
         policy::{ReadRates, WriteRates},
     },
+    domain::funding_lines::rules,
     error::ApiError,
     http::{extract::ApiJson, middleware::RequestId},
     i18n::Text,
-    money,
-    records::audit::{self, ChangeContext},
+    records::{
+        audit::ChangeContext,
+        unit_of_work::{Answer, AuditEntry, UnitOfWork},
+    },
     state::AppState,
-    validate::Rules,
 };
-
-/// Every dated rate, to convert many amounts without a query each.
-pub struct Rates(HashMap<String, Vec<(NaiveDate, Decimal)>>);
-
-impl Rates {
-    pub async fn load(db: &impl ConnectionTrait) -> Result<Self, ApiError> {
-        let mut map: HashMap<String, Vec<(NaiveDate, Decimal)>> = HashMap::new();
-        for row in exchange_rate::Entity::find().order_by_asc(exchange_rate::Column::ValidFrom).all(db).await? {
-            if let Ok(rate) = Decimal::from_str(&row.rate_to_xof) {
-                map.entry(row.currency).or_default().push((row.valid_from, rate));
-            }
-        }
-        Ok(Self(map))
-    }
-
-    /// The rate in force on `date`: the latest one dated on or before it.
-    pub fn on(&self, currency: &str, date: NaiveDate) -> Option<&Decimal> {
-        self.0.get(currency)?.iter().rev().find(|(from, _)| *from <= date).map(|(_, rate)| rate)
-    }
-
-    /// `minor` units of `currency` (one amount or a sum) on `date`, in XOF (rounded to the franc).
-    pub fn to_xof(&self, minor: impl Into<i128>, currency: &str, date: NaiveDate) -> Option<i128> {
-        money::to_xof(minor, currency, self.on(currency, date))
-    }
-}
 
 fn response(model: exchange_rate::Model) -> ExchangeRateResponse {
     ExchangeRateResponse {
@@ -100,39 +75,17 @@ pub async fn create_exchange_rate(
     body: ApiJson<CreateExchangeRate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let mut rules = Rules::default();
-    if money::minor_units(&body.currency).is_none() {
-        rules.fail(
-            "currency",
-            "unknown_currency",
-            Text::new(format!("Devise inconnue : {}.", body.currency), format!("Unknown currency: {}.", body.currency)),
-        );
-    } else if body.currency == "XOF" || body.currency == "EUR" {
-        rules.fail(
-            "currency",
-            "fixed",
-            Text::fixed("XOF et EUR ont une parité fixe.", "XOF and EUR have a fixed parity."),
-        );
-    }
-    let rate = money::parse_rate(&body.rate_to_xof);
-    if rate.is_none() {
-        rules.fail(
-            "rate_to_xof",
-            "format",
-            Text::fixed("Un décimal positif (9 décimales au plus).", "A positive decimal (at most 9 decimals)."),
-        );
-    }
-    rules.finish()?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let rate_to_xof = rules::new_rate(&body.currency, &body.rate_to_xof)?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
     let model = exchange_rate::ActiveModel {
         id: Set(Uuid::now_v7()),
-        currency: Set(body.currency.clone()),
-        rate_to_xof: Set(rate.map(|r| r.normalize().to_string()).unwrap_or_default()),
+        currency: Set(body.currency),
+        rate_to_xof: Set(rate_to_xof),
         valid_from: Set(body.valid_from),
         created_by: Set(Some(caller.id)),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await
     .map_err(|error| match ApiError::from(error) {
         ApiError::Conflict { .. } => ApiError::conflict(
@@ -145,16 +98,13 @@ pub async fn create_exchange_rate(
         other => other,
     })?;
     let created = response(model);
-    audit::record::<(), _>(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        "exchange_rate",
-        created.id,
-        "create",
-        None,
-        Some(&created),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, "/api/v1/exchange-rates")).json(created))
+    let answer = work
+        .done(AuditEntry::created("exchange_rate", created.id, &created)?, created)
+        .respond(|created| {
+            let mut answer = Answer::json(201, created)?;
+            answer.headers.push(("location", "/api/v1/exchange-rates".to_owned()));
+            Ok(answer)
+        })
+        .await?;
+    Ok(answer.into())
 }

@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-pub use crate::domain::projects::{
+pub use crate::domain::{
     money::Money,
-    types::{Commune, ParticipantResponse, ParticipantRole, ProjectResponse, ProjectStatus, StatusUpdateResponse},
+    projects::types::{
+        Commune, ParticipantResponse, ParticipantRole, ProjectResponse, ProjectStatus, StatusUpdateResponse,
+    },
 };
 use crate::{
     auth::Division,

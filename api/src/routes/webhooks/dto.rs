@@ -1,47 +1,12 @@
 //! Bodies of the `/webhooks` routes.
 use chrono::{DateTime, Utc};
-use entity::{webhook_delivery, webhook_endpoint};
+use entity::webhook_delivery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::{feed::EventKind, webhooks::WebhookStatus};
-
-/// A webhook endpoint. Its secret is shown only when it is created.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "partner_id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e",
-    "url": "https://partenaires.angers.fr/djcd/webhooks", "events": ["project.status_changed"], "status": "active",
-    "archived": false, "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-01T10:00:00Z"
-}))]
-pub struct WebhookResponse {
-    pub id: Uuid,
-    pub partner_id: Uuid,
-    pub url: String,
-    pub events: Vec<EventKind>,
-    pub status: WebhookStatus,
-    pub archived: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl TryFrom<webhook_endpoint::Model> for WebhookResponse {
-    type Error = crate::error::ApiError;
-
-    fn try_from(model: webhook_endpoint::Model) -> Result<Self, Self::Error> {
-        Ok(Self {
-            id: model.id,
-            partner_id: model.partner_id,
-            url: model.url,
-            events: serde_json::from_value(model.events)
-                .map_err(|error| crate::error::ApiError::Internal(anyhow::anyhow!("stored webhook events: {error}")))?,
-            status: WebhookStatus::from_stored(&model.status)?,
-            archived: model.archived_at.is_some(),
-            created_at: model.created_at,
-            updated_at: model.updated_at,
-        })
-    }
-}
+pub use crate::domain::webhook_endpoints::types::WebhookResponse;
+use crate::{domain::webhook_endpoints::types::EndpointInput, feed::EventKind};
 
 /// A new endpoint, with its secret shown once.
 #[derive(Serialize, ToSchema)]
@@ -72,6 +37,12 @@ pub struct CreateWebhook {
     /// 32 to 200 characters; generated when absent.
     #[schema(min_length = 32, max_length = 200, format = Password)]
     pub secret: Option<String>,
+}
+
+impl From<CreateWebhook> for EndpointInput {
+    fn from(body: CreateWebhook) -> Self {
+        Self { partner_id: body.partner_id, url: body.url, events: body.events, secret: body.secret }
+    }
 }
 
 /// One delivery of one event to the endpoint.

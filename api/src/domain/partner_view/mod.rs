@@ -6,17 +6,20 @@ use entity::{funding_line, partner, project, project_participant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+pub mod types;
+
+use types::{PartnerFundingLine, PartnerProject};
+
 use crate::{
-    domain::partners::types::partner_ref,
-    domain::projects::{financing::Flows, store as queries},
+    domain::{
+        funding_lines::{rates::Rates, types::FundingKind},
+        money::Money,
+        partners::types::partner_ref,
+        projects::{financing::Flows, store as queries},
+    },
     error::ApiError,
     money::FlowSums,
     records::listing::linked_few,
-    routes::{
-        funding_lines::{dto::FundingKind, rates::Rates},
-        partner_api::dto::{PartnerFundingLine, PartnerProject},
-        projects::dto::Money,
-    },
 };
 
 /// The projects `partner` takes part in, as a condition on `project`.
