@@ -1,7 +1,7 @@
 //! Loading agreements with their parties and domains: one query per table, never one per row.
 use std::collections::HashMap;
 
-use entity::{account, agreement, agreement_domain, agreement_party, partner};
+use entity::{agreement, agreement_domain, agreement_party, partner};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -9,13 +9,7 @@ use super::{
     dto::{AgreementKind, AgreementResponse, CityRole, PartnerRef},
     status::AgreementStatus,
 };
-use crate::{
-    accounts::KIND_PERSON,
-    auth::{Division, Role, policy::may_be_in_charge},
-    error::ApiError,
-    i18n::Text,
-    routes::partners::dto::PartnerKind,
-};
+use crate::{auth::Division, error::ApiError, routes::partners::dto::PartnerKind};
 
 /// A partner as other records name it.
 pub fn partner_ref(model: &partner::Model) -> PartnerRef {
@@ -131,40 +125,5 @@ pub async fn set_links(
     Ok(())
 }
 
-/// Checks that an account exists, is an active person (not a machine) and, for a record of
-/// `division`, may be in charge of it (`policy::may_be_in_charge`: the director or that division's
-/// staff).
-pub async fn check_staff(
-    db: &impl ConnectionTrait,
-    field: &str,
-    id: Option<Uuid>,
-    division: Option<Division>,
-) -> Result<(), ApiError> {
-    let Some(id) = id else { return Ok(()) };
-    let found = account::Entity::find_by_id(id)
-        .filter(account::Column::Kind.eq(KIND_PERSON))
-        .filter(account::Column::IsActive.eq(true))
-        .one(db)
-        .await?;
-    let Some(found) = found else {
-        return Err(ApiError::invalid(
-            field,
-            "unknown_account",
-            Text::fixed("Agent inconnu ou inactif.", "Unknown or inactive staff member."),
-        ));
-    };
-    let role = Role::parse(&found.role);
-    let own_division = found.division.as_deref().and_then(Division::parse);
-    match (division, role) {
-        (None, _) => Ok(()),
-        (Some(division), Some(role)) if may_be_in_charge(role, own_division, division) => Ok(()),
-        _ => Err(ApiError::invalid(
-            field,
-            "other_division",
-            Text::fixed(
-                "Cette personne n'appartient pas à la division du dossier.",
-                "This staff member does not belong to the record's division.",
-            ),
-        )),
-    }
-}
+/// Moved to `domain::staff` (staff members referenced by records); kept here until the merge.
+pub use crate::domain::staff::check_staff;
