@@ -20,5 +20,6 @@ mod projects;
 mod records;
 mod roles;
 mod steering;
+mod steering_domain;
 mod users;
 mod webhooks;

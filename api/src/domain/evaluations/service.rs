@@ -10,7 +10,10 @@ use super::{
     types::{DueEvaluation, EvaluationFields, EvaluationResponse},
 };
 use crate::{
-    auth::{CurrentUser, Division, policy::may_write_division},
+    auth::{
+        CurrentUser, Division, Role,
+        policy::{may_evaluate, may_sign_off_evaluation},
+    },
     error::ApiError,
     records::{
         unit_of_work::{AuditEntry, Done, UnitOfWork},
@@ -21,11 +24,20 @@ use crate::{
 /// The audited record type.
 pub const ENTITY: &str = "evaluation";
 
-/// An evaluation is written by the staff of its agreement's division and the director (403
-/// otherwise); 404 when the agreement is absent.
-async fn ensure_may_write(db: &impl ConnectionTrait, caller: &CurrentUser, agreement_id: Uuid) -> Result<(), ApiError> {
+/// A division rule of `policy` (who evaluates, who signs off): whether a role of a division may act
+/// on an agreement of a division.
+type RowRule = fn(Role, Option<Division>, Division) -> bool;
+
+/// Applies `rule` to the caller and the agreement evaluated: 403 when it refuses, 404 when the
+/// agreement is absent.
+async fn ensure_allowed(
+    db: &impl ConnectionTrait,
+    caller: &CurrentUser,
+    agreement_id: Uuid,
+    rule: RowRule,
+) -> Result<(), ApiError> {
     let division = store::agreement_division(db, agreement_id).await?;
-    if may_write_division(caller.role, caller.division, division) { Ok(()) } else { Err(ApiError::Forbidden) }
+    if rule(caller.role, caller.division, division) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
 /// Records a new evaluation of the agreement; returns it with its version.
@@ -35,7 +47,7 @@ pub async fn create(
     agreement_id: Uuid,
     fields: EvaluationFields,
 ) -> Result<Done<(EvaluationResponse, i32)>, ApiError> {
-    ensure_may_write(work.db(), caller, agreement_id).await?;
+    ensure_allowed(work.db(), caller, agreement_id, may_evaluate).await?;
     let now = Utc::now();
     let mut model = evaluation::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -67,7 +79,7 @@ pub async fn update(
 ) -> Result<Done<(EvaluationResponse, i32)>, ApiError> {
     work.lock::<evaluation::Entity>(id).await?;
     let (current, before) = store::find(work.db(), id).await?;
-    ensure_may_write(work.db(), caller, current.agreement_id).await?;
+    ensure_allowed(work.db(), caller, current.agreement_id, may_evaluate).await?;
     work.check_version(if_match, current.version)?;
     ensure_draft(current.signed_off_at)?;
     let version = current.version;
@@ -87,7 +99,7 @@ pub async fn sign_off(
 ) -> Result<Done<(EvaluationResponse, i32)>, ApiError> {
     work.lock::<evaluation::Entity>(id).await?;
     let (current, before) = store::find(work.db(), id).await?;
-    ensure_may_write(work.db(), caller, current.agreement_id).await?;
+    ensure_allowed(work.db(), caller, current.agreement_id, may_sign_off_evaluation).await?;
     ensure_draft(current.signed_off_at)?;
     let version = current.version;
     let mut change: evaluation::ActiveModel = current.into();
