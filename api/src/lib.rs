@@ -11,6 +11,7 @@ pub mod feed;
 pub mod http;
 pub mod i18n;
 pub mod iati;
+pub mod lenient;
 #[cfg(test)]
 mod module_graph;
 pub mod money;

@@ -10,3 +10,4 @@ mod openapi;
 mod performance;
 mod roles;
 mod routes;
+mod unit_of_work;

@@ -284,6 +284,18 @@ pub fn may_write_event(role: Role, own_division: Option<Division>, event_divisio
     }
 }
 
+/// Row rule of evaluations: an agreement is evaluated by the holders of `evaluations.write` who
+/// write in its division (`may_write_division`).
+pub fn may_evaluate(role: Role, own_division: Option<Division>, agreement_division: Division) -> bool {
+    allows(role, Action::WriteEvaluations) && may_write_division(role, own_division, agreement_division)
+}
+
+/// Row rule of evaluations: an evaluation is signed off by the holders of `evaluations.sign_off`
+/// who write in its agreement's division (the division head, or the director).
+pub fn may_sign_off_evaluation(role: Role, own_division: Option<Division>, agreement_division: Division) -> bool {
+    allows(role, Action::SignOffEvaluations) && may_write_division(role, own_division, agreement_division)
+}
+
 /// The permission table as Markdown, for the README (a test keeps the two equal).
 pub fn markdown_table() -> String {
     let mut table = String::from("| action | director | division_head | agent | partner |\n|---|---|---|---|---|\n");
@@ -443,6 +455,28 @@ mod tests {
         ];
         for (role, own, event, expected) in cases {
             assert_eq!(may_write_event(role, own, event), expected, "{role:?} {own:?} {event:?}");
+        }
+    }
+
+    #[test]
+    fn evaluations_are_written_and_signed_off_in_the_agreements_division() {
+        use Division::{DecentralizedCooperation as Dc, Twinning as Tw};
+        // (role, own division, agreement's division, may evaluate, may sign off)
+        let cases = [
+            (Director, None, Tw, true, true),
+            (DivisionHead, Some(Tw), Tw, true, true),
+            (DivisionHead, Some(Dc), Tw, false, false),
+            (Agent, Some(Tw), Tw, true, false),
+            (Agent, Some(Dc), Tw, false, false),
+            (Partner, None, Tw, false, false),
+        ];
+        for (role, own, division, evaluates, signs_off) in cases {
+            assert_eq!(may_evaluate(role, own, division), evaluates, "{role:?} {own:?} evaluates {division:?}");
+            assert_eq!(
+                may_sign_off_evaluation(role, own, division),
+                signs_off,
+                "{role:?} {own:?} signs off {division:?}"
+            );
         }
     }
 }

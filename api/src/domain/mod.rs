@@ -1,7 +1,11 @@
-//! The aggregates: their types, rules, stores and services, below the routes and above the unit
-//! of work (`records`). Nothing here reads a request, answers one, or knows `state::AppState`.
+//! The domain layer: one module per aggregate — its types, its rules (pure functions), its store
+//! (queries) and its services (one function per write, on a `records::unit_of_work::UnitOfWork`).
+//! Below the routes and above the unit of work: nothing here reads a request, answers one, or knows
+//! `state::AppState`.
 pub mod agreements;
 pub mod domain_tags;
+pub mod evaluations;
+pub mod events;
 pub mod funding_lines;
 pub mod money;
 pub mod partner_view;

@@ -14,7 +14,7 @@ use crate::{
     i18n::Text,
 };
 
-pub mod lenient;
+pub use crate::lenient;
 mod parse;
 
 pub use parse::{parse_form, parse_json};

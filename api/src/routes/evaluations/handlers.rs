@@ -1,75 +1,33 @@
-//! Handlers of the evaluation routes.
-use std::collections::HashMap;
-
+//! Handlers of the evaluation routes: extract, call `domain::evaluations`, respond.
 use actix_web::{HttpResponse, get, http::header, patch, post, web};
-use chrono::{Months, NaiveDate, Utc};
-use entity::{agreement, evaluation};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use chrono::Utc;
 use uuid::Uuid;
 
-use super::dto::{DueEvaluation, DueEvaluationList, DueQuery, EvaluationInput, EvaluationList, EvaluationResponse};
+use super::dto::{DueEvaluationList, DueQuery, EvaluationInput, EvaluationList, EvaluationResponse};
 use crate::{
     auth::{
-        Authorized, CurrentUser, Division,
-        policy::{ReadEvaluations, SignOffEvaluations, WriteEvaluations, may_write_division},
+        Authorized,
+        policy::{ReadEvaluations, SignOffEvaluations, WriteEvaluations},
     },
+    domain::evaluations::{service, store, types::EvaluationFields},
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
         middleware::RequestId,
     },
-    i18n::Text,
     records::{
-        audit::{self, ChangeContext},
-        versioning::{lock, save_versioned},
+        audit::ChangeContext,
+        unit_of_work::{Answer, UnitOfWork},
     },
-    routes::agreements::dto::{AgreementKind, AgreementStatus},
     state::AppState,
 };
 
-const ENTITY: &str = "evaluation";
-
-/// Months between evaluations when the agreement sets none.
-pub fn default_cadence(kind: AgreementKind) -> i32 {
-    match kind {
-        AgreementKind::Twinning => 24,
-        AgreementKind::NetworkMembership => 36,
-        AgreementKind::CooperationConvention
-        | AgreementKind::MemorandumOfUnderstanding
-        | AgreementKind::FinancingAgreement => 12,
-    }
-}
-
-async fn agreement_for(db: &impl ConnectionTrait, user: &CurrentUser, id: Uuid) -> Result<agreement::Model, ApiError> {
-    let found = agreement::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
-    let division = Division::parse(&found.division).unwrap_or(Division::DecentralizedCooperation);
-    if may_write_division(user.role, user.division, division) { Ok(found) } else { Err(ApiError::Forbidden) }
-}
-
-fn signed_off() -> ApiError {
-    ApiError::conflict(
-        "signed_off",
-        Text::fixed(
-            "Évaluation validée : elle n'est plus modifiable.",
-            "Signed-off evaluation: it can no longer change.",
-        ),
-    )
-}
-
-fn write(model: &mut evaluation::ActiveModel, input: &EvaluationInput) {
-    model.evaluated_on = Set(input.evaluated_on);
-    model.evaluators = Set(serde_json::json!(input.evaluators.iter().map(|e| e.trim()).collect::<Vec<_>>()));
-    model.vitality = Set(input.vitality.as_str().to_owned());
-    model.score_activity = Set(input.scores.activity);
-    model.score_results = Set(input.scores.results);
-    model.score_financing = Set(input.scores.financing);
-    model.score_responsiveness = Set(input.scores.responsiveness);
-    model.findings = Set(input.findings.clone());
-    model.recommendations = Set(input.recommendations.clone());
-    model.priority_actions = Set(serde_json::json!(input.priority_actions));
+/// The validated content of a request body (422 with every broken rule).
+fn fields_of(body: ApiJson<EvaluationInput>) -> Result<EvaluationFields, ApiError> {
+    let fields = EvaluationFields::from(body.into_inner()?);
+    fields.validate()?;
+    Ok(fields)
 }
 
 /// The evaluations of an agreement
@@ -87,15 +45,8 @@ pub async fn list_agreement_evaluations(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    agreement::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
-    let rows = evaluation::Entity::find()
-        .filter(evaluation::Column::AgreementId.eq(*id))
-        .filter(evaluation::Column::ArchivedAt.is_null())
-        .order_by_desc(evaluation::Column::EvaluatedOn)
-        .order_by_desc(evaluation::Column::Id)
-        .all(&state.db)
-        .await?;
-    Ok(HttpResponse::Ok().json(EvaluationList { items: rows.into_iter().map(EvaluationResponse::from).collect() }))
+    let items = store::of_agreement(&state.db, *id).await?;
+    Ok(HttpResponse::Ok().json(EvaluationList { items }))
 }
 
 /// Evaluate an agreement
@@ -119,41 +70,13 @@ pub async fn create_evaluation(
     id: web::Path<Uuid>,
     body: ApiJson<EvaluationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner()?;
-    input.validate()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    agreement_for(&txn, &caller, *id).await?;
-    let now = Utc::now();
-    let mut model = evaluation::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        agreement_id: Set(*id),
-        signed_off_at: Set(None),
-        signed_off_by: Set(None),
-        created_by: Set(Some(caller.id)),
-        version: Set(1),
-        archived_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    write(&mut model, &input);
-    let saved = model.insert(&txn).await?;
-    let response = EvaluationResponse::from(saved.clone());
-    audit::record::<(), _>(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        saved.id,
-        "create",
-        None,
-        Some(&response),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/evaluations/{}", saved.id)))
-        .insert_header((header::ETAG, etag(saved.version)))
-        .json(response))
+    let fields = fields_of(body)?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::create(work, &caller, *id, fields)
+        .await?
+        .respond(|(view, version)| Answer::created(format!("/api/v1/evaluations/{}", view.id), view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Read an evaluation
@@ -169,8 +92,8 @@ pub async fn get_evaluation(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = evaluation::Entity::find_by_id(*id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(found.version))).json(EvaluationResponse::from(found)))
+    let (model, view) = store::find(&state.db, *id).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(model.version))).json(view))
 }
 
 /// Change a draft evaluation
@@ -195,34 +118,13 @@ pub async fn update_evaluation(
     if_match: IfMatch,
     body: ApiJson<EvaluationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner()?;
-    input.validate()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<evaluation::Entity>(&txn, *id).await?;
-    let current = evaluation::Entity::find_by_id(*id).one(&txn).await?.ok_or(ApiError::NotFound)?;
-    agreement_for(&txn, &caller, current.agreement_id).await?;
-    if_match.check(current.version)?;
-    if current.signed_off_at.is_some() {
-        return Err(signed_off());
-    }
-    let before = EvaluationResponse::from(current.clone());
-    let mut model: evaluation::ActiveModel = current.clone().into();
-    write(&mut model, &input);
-    save_versioned::<evaluation::Entity>(&txn, current.id, model, current.version).await?;
-    let saved = evaluation::Entity::find_by_id(current.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
-    let after = EvaluationResponse::from(saved.clone());
-    audit::record(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        current.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(saved.version))).json(after))
+    let fields = fields_of(body)?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::update(work, &caller, *id, &if_match, fields)
+        .await?
+        .respond(|(view, version)| Answer::record(200, view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Sign off an evaluation
@@ -244,32 +146,12 @@ pub async fn sign_off_evaluation(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<evaluation::Entity>(&txn, *id).await?;
-    let current = evaluation::Entity::find_by_id(*id).one(&txn).await?.ok_or(ApiError::NotFound)?;
-    agreement_for(&txn, &caller, current.agreement_id).await?;
-    if current.signed_off_at.is_some() {
-        return Err(signed_off());
-    }
-    let before = EvaluationResponse::from(current.clone());
-    let mut model: evaluation::ActiveModel = current.clone().into();
-    model.signed_off_at = Set(Some(Utc::now()));
-    model.signed_off_by = Set(Some(caller.id));
-    save_versioned::<evaluation::Entity>(&txn, current.id, model, current.version).await?;
-    let saved = evaluation::Entity::find_by_id(current.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
-    let after = EvaluationResponse::from(saved.clone());
-    audit::record(
-        &txn,
-        &ChangeContext::new(&caller, &request_id),
-        ENTITY,
-        current.id,
-        "sign_off",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(saved.version))).json(after))
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::sign_off(work, &caller, *id)
+        .await?
+        .respond(|(view, version)| Answer::record(200, view, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Evaluations due
@@ -290,53 +172,6 @@ pub async fn list_due_evaluations(
     query: web::Query<DueQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let as_of = query.as_of.unwrap_or_else(|| Utc::now().date_naive());
-    let mut select = agreement::Entity::find()
-        .filter(agreement::Column::ArchivedAt.is_null())
-        .filter(agreement::Column::Status.is_in(["active", "dormant", "suspended"]));
-    if let Some(division) = query.division {
-        select = select.filter(agreement::Column::Division.eq(division.as_str()));
-    }
-    let agreements = select.all(&state.db).await?;
-    // The latest evaluation of each agreement, in one grouped query.
-    let latest: HashMap<Uuid, NaiveDate> = evaluation::Entity::find()
-        .select_only()
-        .column(evaluation::Column::AgreementId)
-        .column_as(evaluation::Column::EvaluatedOn.max(), "latest")
-        .filter(evaluation::Column::ArchivedAt.is_null())
-        .group_by(evaluation::Column::AgreementId)
-        .into_tuple::<(Uuid, NaiveDate)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut items: Vec<DueEvaluation> = agreements
-        .into_iter()
-        .filter_map(|a| {
-            let kind = AgreementKind::parse(&a.kind)?;
-            let cadence = a.evaluation_cadence_months.unwrap_or_else(|| default_cadence(kind));
-            let last = latest.get(&a.id).copied();
-            let next = last.and_then(|d| d.checked_add_months(Months::new(u32::try_from(cadence).unwrap_or(12))));
-            if next.is_some_and(|next| next > as_of) {
-                return None;
-            }
-            Some(DueEvaluation {
-                agreement_id: a.id,
-                title: a.title,
-                kind,
-                status: AgreementStatus::parse(&a.status)?,
-                division: Division::parse(&a.division)?,
-                cadence_months: cadence,
-                last_evaluated_on: last,
-                next_due_on: next,
-                days_overdue: next.map(|next| (as_of - next).num_days()),
-            })
-        })
-        .collect();
-    items.sort_by(|a, b| match (a.days_overdue, b.days_overdue) {
-        (None, None) => a.title.cmp(&b.title),
-        (None, Some(_)) => std::cmp::Ordering::Less,
-        (Some(_), None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.title.cmp(&b.title)),
-    });
+    let items = service::due(&state.db, as_of, query.division).await?;
     Ok(HttpResponse::Ok().json(DueEvaluationList { items }))
 }

@@ -1,55 +1,15 @@
-//! Bodies of the `/events` routes.
-use chrono::{DateTime, NaiveDate, Utc};
+//! Bodies of the `/events` routes. The event itself (content, kind, view) is
+//! `domain::events::types`; its view and kind are re-exported here for the OpenAPI document.
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+pub use crate::domain::events::types::{EventResponse, PartnershipEventKind};
 use crate::{
-    error::ApiError,
-    i18n::Text,
-    routes::agreements::dto::PartnerRef,
-    validate::{Rules, SearchParam, check_text},
+    domain::events::{store::EventFilter, types::EventFields},
+    validate::SearchParam,
 };
-
-crate::code_list! {
-    /// The kind of event.
-    pub enum PartnershipEventKind as "event_kind" {
-        /// A round table of technical and financial partners (table ronde des PTF).
-        RoundTable = "round_table" ("Table ronde des PTF", "Round table of technical and financial partners"),
-        DelegationVisit = "delegation_visit" ("Visite de délégation", "Delegation visit"),
-        YouthExchange = "youth_exchange" ("Échange de jeunes", "Youth exchange"),
-        Signing = "signing" ("Signature", "Signing"),
-        /// A general assembly of a network of local governments.
-        GeneralAssembly = "general_assembly" ("Assemblée générale", "General assembly"),
-        Other = "other" ("Autre", "Other"),
-    }
-}
-
-/// An event.
-#[derive(Serialize, ToSchema)]
-pub struct EventResponse {
-    pub id: Uuid,
-    pub kind: PartnershipEventKind,
-    pub title: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-    pub place: Option<String>,
-    pub organiser: Option<PartnerRef>,
-    /// The division whose staff write it; `null` for an event of the whole DJCD, which only the
-    /// director writes.
-    pub division: Option<crate::auth::Division>,
-    /// Partners taking part.
-    pub partners: Vec<PartnerRef>,
-    /// Staff taking part (account ids).
-    pub staff: Vec<Uuid>,
-    pub agreements: Vec<Uuid>,
-    pub projects: Vec<Uuid>,
-    pub minutes: Option<String>,
-    pub decisions: Option<String>,
-    pub archived: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
 
 /// A page of events: upcoming ones first (soonest first), then past ones (most recent first).
 #[derive(Serialize, ToSchema)]
@@ -83,6 +43,20 @@ pub struct ListEventsQuery {
     pub limit: Option<i64>,
     #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
+}
+
+impl ListEventsQuery {
+    /// The list's filters, for the store.
+    pub fn filter(&self) -> EventFilter<'_> {
+        EventFilter {
+            from: self.from,
+            to: self.to,
+            kind: self.kind,
+            partner: self.partner,
+            q: self.q.as_deref(),
+            include_archived: self.include_archived,
+        }
+    }
 }
 
 /// A new event, or the full replacement of one.
@@ -125,36 +99,23 @@ pub struct EventInput {
     pub decisions: Option<String>,
 }
 
-impl EventInput {
-    pub fn validate(&mut self) -> Result<(), ApiError> {
-        let mut rules = Rules::default();
-        self.title = self.title.trim().to_owned();
-        check_text(&mut rules, "title", &self.title, 1, 300);
-        if let Some(place) = &self.place {
-            check_text(&mut rules, "place", place, 1, 200);
+impl From<EventInput> for EventFields {
+    fn from(input: EventInput) -> Self {
+        Self {
+            kind: input.kind,
+            title: input.title,
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            place: input.place,
+            organiser_partner_id: input.organiser_partner_id,
+            division: input.division,
+            partners: input.partners,
+            staff: input.staff,
+            agreements: input.agreements,
+            projects: input.projects,
+            minutes: input.minutes,
+            decisions: input.decisions,
         }
-        for (field, text) in [("minutes", &self.minutes), ("decisions", &self.decisions)] {
-            if let Some(text) = text {
-                check_text(&mut rules, field, text, 1, 20000);
-            }
-        }
-        if let Some(end) = self.ends_on
-            && end < self.starts_on
-        {
-            rules.fail("ends_on", "order", Text::fixed("La fin précède le début.", "The end comes before the start."));
-        }
-        for list in [&mut self.partners, &mut self.staff, &mut self.agreements, &mut self.projects] {
-            list.sort();
-            list.dedup();
-        }
-        if self.partners.len() > 200
-            || self.staff.len() > 100
-            || self.agreements.len() > 100
-            || self.projects.len() > 100
-        {
-            rules.fail("body", "too_many", Text::fixed("Trop d'éléments dans une liste.", "Too many items in a list."));
-        }
-        rules.finish()
     }
 }
 
