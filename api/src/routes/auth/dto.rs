@@ -1,11 +1,8 @@
 //! Bodies of the `/auth` routes.
-use chrono::{DateTime, Utc};
-use entity::account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::auth::{Division, Role};
+pub use crate::domain::accounts::types::{AccountKind, AccountResponse};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -62,14 +59,6 @@ pub struct ClientToken {
     pub expires_in: i64,
 }
 
-/// Whether an account is a person's or a partner system's.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountKind {
-    Person,
-    Machine,
-}
-
 /// The token type of OAuth 2.0 answers: always `Bearer`.
 #[derive(Serialize, ToSchema, Clone, Copy)]
 pub enum TokenType {
@@ -81,46 +70,4 @@ pub enum TokenType {
 #[serde(rename_all = "snake_case")]
 pub enum GrantType {
     ClientCredentials,
-}
-
-/// The caller's account.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "kind": "person", "email": "agent@djcd.bamako.ml",
-    "full_name": "Awa Traoré", "role": "agent", "division": "twinning", "partner_id": null,
-    "is_active": true, "last_login_at": "2026-11-27T09:00:00Z", "created_at": "2026-11-01T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z"
-}))]
-pub struct AccountResponse {
-    pub id: Uuid,
-    /// `person` or `machine`.
-    #[schema(value_type = AccountKind)]
-    pub kind: String,
-    pub email: Option<String>,
-    pub full_name: String,
-    pub role: Role,
-    pub division: Option<Division>,
-    /// For machine accounts: the partner they act for.
-    pub partner_id: Option<Uuid>,
-    pub is_active: bool,
-    pub last_login_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<account::Model> for AccountResponse {
-    fn from(model: account::Model) -> Self {
-        Self {
-            id: model.id,
-            kind: model.kind,
-            email: model.email,
-            full_name: model.full_name,
-            role: Role::parse(&model.role).unwrap_or(Role::Partner),
-            division: model.division.as_deref().and_then(Division::parse),
-            partner_id: model.partner_id,
-            is_active: model.is_active,
-            last_login_at: model.last_login_at,
-            created_at: model.created_at,
-            updated_at: model.updated_at,
-        }
-    }
 }
