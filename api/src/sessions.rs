@@ -72,9 +72,8 @@ pub async fn issue_pair(
 
 /// An access token for `account`.
 pub fn access_token(state: &AppState, account: &account::Model, session: Option<Uuid>) -> Result<String, ApiError> {
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown role {}", account.role)))?;
-    let division = account.division.as_deref().and_then(Division::parse);
+    let role = Role::from_stored(&account.role)?;
+    let division = account.division.as_deref().map(Division::from_stored).transpose()?;
     Ok(state.keys.issue(account.id, role, division, account.partner_id, account.token_version, session)?)
 }
 

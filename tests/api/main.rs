@@ -1,5 +1,6 @@
 //! Black-box HTTP tests, one module per resource. Each test runs on SQLite and, when
 //! `TEST_DATABASE_URL` is set, on PostgreSQL too.
+mod accounts_domain;
 mod agreements;
 mod auth;
 mod contract;

@@ -69,7 +69,7 @@ impl FromRequest for CurrentUser {
             let user = CurrentUser {
                 id: account.id,
                 role: claims.role,
-                division: account.division.as_deref().and_then(Division::parse),
+                division: account.division.as_deref().map(Division::from_stored).transpose()?,
                 partner_id: account.partner_id,
                 token_id: claims.jti,
                 session: claims.sid,

@@ -4,7 +4,11 @@ use uuid::Uuid;
 
 use super::dto::{AccountList, AccountResponse, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
 use crate::{
-    auth::{Authorized, policy::AccountChange, policy::ManageUsers, secrets},
+    auth::{
+        Authorized,
+        policy::{AccountChange, ManageUsers},
+        secrets,
+    },
     domain::accounts::{
         rules, service, store,
         store::AccountFilter,
