@@ -3,9 +3,9 @@ use entity::account;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::{
-    accounts,
     auth::{Role, secrets},
     config::AuthSettings,
+    domain::accounts,
     records::audit::ChangeContext,
 };
 
@@ -26,13 +26,13 @@ pub async fn ensure_director(db: &DatabaseConnection, settings: &AuthSettings) -
         Some(password) => (password.clone(), false),
         None => (secrets::random_secret()?, true),
     };
-    let new = accounts::NewPerson {
+    let new = accounts::types::NewPerson {
         email: email.clone(),
         full_name: "Directeur DJCD".into(),
         role: Role::Director,
         division: None,
     };
-    accounts::create_person(db, &ChangeContext::system(), new, &password)
+    accounts::service::create_person_directly(db, &ChangeContext::system(), new, &password)
         .await
         .map_err(|error| anyhow::anyhow!("cannot create the first director: {error}"))?;
     if generated {

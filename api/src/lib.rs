@@ -1,6 +1,5 @@
 //! The DJCD API as a library: the app factory (`startup::Application`) that the `api` binary and
 //! the black-box tests share, and everything it serves.
-pub mod accounts;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;

@@ -127,16 +127,21 @@ async fn create_user(
     let db = api::db::connect(&settings).await?;
     api::db::migrate(&db).await?;
     let full_name = if full_name.trim().is_empty() { email.clone() } else { full_name };
-    let new = api::accounts::NewPerson { email, full_name, role, division };
-    let account = api::accounts::create_person(&db, &api::records::audit::ChangeContext::system(), new, &password)
-        .await
-        .map_err(|error| match error {
-            api::error::ApiError::Validation(errors) => anyhow::anyhow!(
-                "{}",
-                errors.iter().map(|e| format!("{}: {}", e.field, e.message.en)).collect::<Vec<_>>().join("; ")
-            ),
-            other => anyhow::anyhow!("{other}"),
-        })?;
+    let new = api::domain::accounts::types::NewPerson { email, full_name, role, division };
+    let account = api::domain::accounts::service::create_person_directly(
+        &db,
+        &api::records::audit::ChangeContext::system(),
+        new,
+        &password,
+    )
+    .await
+    .map_err(|error| match error {
+        api::error::ApiError::Validation(errors) => anyhow::anyhow!(
+            "{}",
+            errors.iter().map(|e| format!("{}: {}", e.field, e.message.en)).collect::<Vec<_>>().join("; ")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    })?;
     println!("created {} ({})", account.id, account.role);
     if generated {
         println!("password (shown once): {password}");

@@ -78,9 +78,8 @@ pub async fn issue_pair(
 
 /// An access token for `account`.
 pub fn access_token(state: &AppState, account: &account::Model, session: Option<Uuid>) -> Result<String, ApiError> {
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown role {}", account.role)))?;
-    let division = account.division.as_deref().and_then(Division::parse);
+    let role = Role::from_stored(&account.role)?;
+    let division = account.division.as_deref().map(Division::from_stored).transpose()?;
     Ok(state.keys.issue(account.id, role, division, account.partner_id, account.token_version, session)?)
 }
 
@@ -161,7 +160,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> Result<TokenPair, Api
         return Err(invalid_refresh_token());
     }
     let account = account::Entity::find_by_id(token.account_id).one(&txn).await?.ok_or_else(invalid_refresh_token)?;
-    if !crate::accounts::may_sign_in(&txn, &account).await? {
+    if !crate::domain::accounts::store::may_sign_in(&txn, &account).await? {
         return Err(invalid_refresh_token());
     }
     let pair = issue_pair(&txn, state, &account, token.family_id).await?;

@@ -296,6 +296,24 @@ pub fn may_sign_off_evaluation(role: Role, own_division: Option<Division>, agree
     allows(role, Action::SignOffEvaluations) && may_write_division(role, own_division, agreement_division)
 }
 
+/// What the holders of `users.manage` do to an account, for the own-account row rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    /// Its name.
+    Profile,
+    /// Its role, division or activity (deactivation included): its sessions end.
+    Standing,
+    /// A new temporary password.
+    PasswordReset,
+}
+
+/// Row rule of accounts: the holders of `users.manage` change every account, but on their own only
+/// the name. A stolen token must not be enough to take an account over (one's own password changes
+/// with the current one, at `PUT /auth/password`), and a director must not lock themself out.
+pub fn may_change_account(role: Role, caller: uuid::Uuid, account: uuid::Uuid, change: AccountChange) -> bool {
+    allows(role, Action::ManageUsers) && (caller != account || change == AccountChange::Profile)
+}
+
 /// The permission table as Markdown, for the README (a test keeps the two equal).
 pub fn markdown_table() -> String {
     let mut table = String::from("| action | director | division_head | agent | partner |\n|---|---|---|---|---|\n");
@@ -436,6 +454,29 @@ mod tests {
         for role in Role::ALL {
             if !allows(role, Action::MoveAgreements) {
                 assert!(!may_move_agreement(role, Some(Tw), Tw, true), "{role:?} is not in the table");
+            }
+        }
+    }
+
+    #[test]
+    fn accounts_are_managed_by_the_table_and_ones_own_only_by_name() {
+        use AccountChange::{PasswordReset, Profile, Standing};
+        let (me, other) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let cases = [
+            (Director, other, Profile, true),
+            (Director, other, Standing, true),
+            (Director, other, PasswordReset, true),
+            (Director, me, Profile, true),
+            (Director, me, Standing, false),
+            (Director, me, PasswordReset, false),
+            (DivisionHead, other, Profile, false),
+            (Agent, me, Profile, false),
+            (Partner, other, Standing, false),
+        ];
+        for (role, account, change, expected) in cases {
+            assert_eq!(may_change_account(role, me, account, change), expected, "{role:?} {change:?}");
+            if account != me {
+                assert_eq!(may_change_account(role, me, account, change), allows(role, Action::ManageUsers));
             }
         }
     }

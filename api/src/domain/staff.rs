@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
-    accounts::KIND_PERSON,
     auth::{Division, Role, policy::may_be_in_charge},
+    domain::accounts::types::KIND_PERSON,
     error::ApiError,
     i18n::Text,
 };

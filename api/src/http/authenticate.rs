@@ -8,8 +8,8 @@ use entity::account;
 use sea_orm::EntityTrait;
 
 use crate::{
-    accounts,
     auth::{Authorized, CurrentUser, Division, bearer_token, policy::ActionMarker},
+    domain::accounts,
     error::ApiError,
     i18n::Text,
     state::AppState,
@@ -40,14 +40,14 @@ impl FromRequest for CurrentUser {
             let account = account::Entity::find_by_id(claims.sub).one(&state.db).await?.ok_or_else(unauthorized)?;
             if account.token_version != claims.tv
                 || account.role != claims.role.as_str()
-                || !accounts::may_sign_in(&state.db, &account).await?
+                || !accounts::store::may_sign_in(&state.db, &account).await?
             {
                 return Err(unauthorized());
             }
             let user = CurrentUser {
                 id: account.id,
                 role: claims.role,
-                division: account.division.as_deref().and_then(Division::parse),
+                division: account.division.as_deref().map(Division::from_stored).transpose()?,
                 partner_id: account.partner_id,
                 token_id: claims.jti,
                 session: claims.sid,

@@ -109,7 +109,10 @@ mod tests {
     #[test]
     fn the_database_accepts_exactly_the_codes_of_each_enum() {
         let internal: &[(&str, Vec<&str>)] = &[
-            ("account.kind", vec![crate::accounts::KIND_PERSON, crate::accounts::KIND_MACHINE]),
+            (
+                "account.kind",
+                vec![crate::domain::accounts::types::KIND_PERSON, crate::domain::accounts::types::KIND_MACHINE],
+            ),
             ("change_event.kind", crate::feed::EventKind::ALL.iter().map(|kind| kind.as_str()).collect()),
             ("webhook_endpoint.status", crate::webhooks::WebhookStatus::ALL.iter().map(|s| s.as_str()).collect()),
             ("webhook_delivery.status", crate::webhooks::worker::DELIVERY_STATUSES.to_vec()),

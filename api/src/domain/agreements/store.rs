@@ -19,7 +19,7 @@ use super::types::{
 use crate::{
     auth::Division,
     domain::{
-        domain_tags::check_domains,
+        domains::store::check_domains,
         partners::{
             store::check_partners,
             types::{PartnerRef, partner_refs, stored_json},

@@ -10,7 +10,7 @@ use super::{
     types::{PartnerChange, PartnerFields, PartnerResponse},
 };
 use crate::{
-    domain::domain_tags::check_domains,
+    domain::domains::store::check_domains,
     error::ApiError,
     records::{
         archive,

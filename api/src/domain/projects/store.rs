@@ -16,7 +16,7 @@ use crate::{
     auth::Division,
     domain::money::Money,
     domain::{
-        domain_tags::check_domains,
+        domains::store::check_domains,
         partners::{store::check_partners, types::partner_ref},
         staff::check_staff,
     },

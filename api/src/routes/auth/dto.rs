@@ -2,9 +2,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-// The account's public view is the audit's too (`accounts`), the token type the session's.
 pub use crate::{
-    accounts::{AccountKind, AccountResponse},
+    domain::accounts::types::{AccountKind, AccountResponse},
     sessions::TokenType,
 };
 

@@ -1,31 +1,29 @@
 //! Handlers of `/api/v1/auth`.
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
-use chrono::Utc;
-use entity::account;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::dto::{
     AccountResponse, ChangePasswordRequest, ClientCredentialsRequest, ClientToken, LoginRequest, RefreshRequest,
 };
 use crate::{
-    accounts::{KIND_MACHINE, KIND_PERSON, normalize_email},
     auth::{
         Authorized, password,
         policy::{ChangeOwnPassword, ReadOwnAccount},
         secrets,
     },
+    domain::accounts::{rules, service, store},
     error::ApiError,
     http::{
         extract::{ApiJson, parse_json},
         middleware::RequestId,
     },
     i18n::Text,
-    records::audit::ChangeContext,
-    routes::users::handlers::save_account,
+    records::{
+        audit::ChangeContext,
+        unit_of_work::{Answer, UnitOfWork},
+    },
     sessions::{self, TokenPair},
     state::AppState,
-    validate::Rules,
 };
 
 fn bad_credentials() -> ApiError {
@@ -57,14 +55,10 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let email = normalize_email(&body.email);
+    let email = rules::normalize_email(&body.email);
     let address = req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_default();
     state.login_throttle.check(&email, &address).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
-    let account = account::Entity::find()
-        .filter(account::Column::Email.eq(email))
-        .filter(account::Column::Kind.eq(KIND_PERSON))
-        .one(&state.db)
-        .await?;
+    let account = store::find_person_by_email(&state.db, &email).await?;
     let password = body.password;
     let stored =
         account.as_ref().and_then(|a| a.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_owned());
@@ -74,11 +68,10 @@ pub async fn login(
         Some(account) if matches && account.is_active => account,
         _ => return Err(bad_credentials()),
     };
+    // A sign-in opens a session; it changes no official record: a plain transaction, no audit.
     let txn = crate::db::begin_write(&state.db).await?;
     let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
-    let mut seen: account::ActiveModel = account.into();
-    seen.last_login_at = Set(Some(Utc::now()));
-    seen.update(&txn).await?;
+    store::touch_last_login(&txn, account).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -129,8 +122,8 @@ pub async fn logout(caller: Authorized<ReadOwnAccount>, state: web::Data<AppStat
 )]
 #[get("/me")]
 pub async fn get_me(caller: Authorized<ReadOwnAccount>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let account = account::Entity::find_by_id(caller.id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(AccountResponse::from(account)))
+    let account = store::find_any(&state.db, caller.id).await?;
+    Ok(HttpResponse::Ok().json(AccountResponse::try_from(account)?))
 }
 
 /// Change one's own password
@@ -154,37 +147,25 @@ pub async fn change_password(
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let account = account::Entity::find_by_id(caller.id).one(&state.db).await?.ok_or(ApiError::NotFound)?;
-    let Some(stored) = account.password_hash.clone() else {
+    let account = store::find_any(&state.db, caller.id).await?;
+    let Some(stored) = account.password_hash else {
         return Err(ApiError::Forbidden);
     };
     let current = body.current_password.clone();
     if !web::block(move || password::verify(&current, &stored)).await.map_err(|e| anyhow::anyhow!(e))? {
         return Err(ApiError::Unauthorized(Text::fixed("Mot de passe actuel incorrect.", "Wrong current password.")));
     }
-    let mut rules = Rules::default();
-    password::check_new(&mut rules, "new_password", &body.new_password);
-    if body.new_password == body.current_password {
-        rules.fail(
-            "new_password",
-            "same_as_current",
-            Text::fixed(
-                "Le nouveau mot de passe doit différer de l'actuel.",
-                "The new password must differ from the current one.",
-            ),
-        );
-    }
-    rules.finish()?;
-    let new_password = body.new_password;
-    let new_hash = web::block(move || password::hash(&new_password)).await.map_err(|e| anyhow::anyhow!(e))??;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let mut change: account::ActiveModel = account.clone().into();
-    change.password_hash = Set(Some(new_hash));
-    let context = ChangeContext::new(&caller, &request_id);
-    let account = save_account(&txn, &context, "password_change", &account, change, true).await?;
-    let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Ok().json(pair))
+    rules::check_password_change(&body.current_password, &body.new_password)?;
+    let hash = service::hash_password(body.new_password).await?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let new_session = async |txn: &sea_orm::DatabaseTransaction, saved: &entity::account::Model| {
+        sessions::issue_pair(txn, &state, saved, Uuid::now_v7()).await
+    };
+    let answer = service::change_own_password(work, caller.id, hash, new_session)
+        .await?
+        .respond(|pair| Answer::json(200, pair))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Get a token with client credentials (partner systems)
@@ -233,13 +214,8 @@ pub async fn issue_client_token(
         .login_throttle
         .check(&format!("client:{}", request.client_id), &address)
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
-    let account = account::Entity::find()
-        .filter(account::Column::ClientId.eq(request.client_id))
-        .filter(account::Column::Kind.eq(KIND_MACHINE))
-        .one(&state.db)
-        .await?;
-    let account = match account {
-        Some(account) if crate::accounts::may_sign_in(&state.db, &account).await? => Some(account),
+    let account = match store::find_machine_by_client_id(&state.db, &request.client_id).await? {
+        Some(account) if store::may_sign_in(&state.db, &account).await? => Some(account),
         _ => None,
     };
     let presented = secrets::hash_secret(&request.client_secret);

@@ -1,48 +1,9 @@
 //! Request and response bodies of the domain routes.
-use chrono::{DateTime, Utc};
-use entity::domain_tag;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{
-    error::{ApiError, FieldError},
-    validate::{Rules, check_code, check_text},
-};
-
-/// A domain of cooperation.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "code": "water", "label_fr": "Hydraulique", "label_en": "Water supply", "position": 7,
-    "archived": false, "created_at": "2026-11-27T10:00:00Z", "updated_at": "2026-11-27T10:00:00Z"
-}))]
-pub struct DomainResponse {
-    /// Stable code, used by every other resource to name the domain.
-    pub code: String,
-    /// Label in French.
-    pub label_fr: String,
-    /// Label in English.
-    pub label_en: String,
-    /// Display order in forms and reports.
-    pub position: i32,
-    /// Archived domains cannot be attached to new records; they stay readable.
-    pub archived: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<domain_tag::Model> for DomainResponse {
-    fn from(model: domain_tag::Model) -> Self {
-        Self {
-            code: model.code,
-            label_fr: model.label_fr,
-            label_en: model.label_en,
-            position: model.position,
-            archived: model.archived_at.is_some(),
-            created_at: model.created_at,
-            updated_at: model.updated_at,
-        }
-    }
-}
+pub use crate::domain::domains::types::DomainResponse;
+use crate::domain::domains::types::{DomainChange, NewDomain};
 
 /// The domains, in display order.
 #[derive(Serialize, ToSchema)]
@@ -79,19 +40,6 @@ pub struct CreateDomain {
     pub position: Option<i32>,
 }
 
-impl CreateDomain {
-    pub fn validate(&self) -> Result<(), ApiError> {
-        let mut rules = Rules::default();
-        check_code(&mut rules, "code", &self.code);
-        check_text(&mut rules, "label_fr", &self.label_fr, 1, 200);
-        check_text(&mut rules, "label_en", &self.label_en, 1, 200);
-        if let Some(position) = self.position {
-            rules.range("position", i64::from(position), 1, 1000);
-        }
-        rules.finish()
-    }
-}
-
 /// Changes to a domain; absent fields keep their value.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -106,25 +54,14 @@ pub struct UpdateDomain {
     pub position: Option<i32>,
 }
 
-impl UpdateDomain {
-    pub fn validate(&self) -> Result<(), ApiError> {
-        let mut rules = Rules::default();
-        if let Some(label) = &self.label_fr {
-            check_text(&mut rules, "label_fr", label, 1, 200);
-        }
-        if let Some(label) = &self.label_en {
-            check_text(&mut rules, "label_en", label, 1, 200);
-        }
-        if let Some(position) = self.position {
-            rules.range("position", i64::from(position), 1, 1000);
-        }
-        if self.label_fr.is_none() && self.label_en.is_none() && self.position.is_none() {
-            rules.push(FieldError::new(
-                "body",
-                "empty",
-                crate::i18n::Text::fixed("Aucun champ à modifier.", "No field to change."),
-            ));
-        }
-        rules.finish()
+impl From<CreateDomain> for NewDomain {
+    fn from(body: CreateDomain) -> Self {
+        Self { code: body.code, label_fr: body.label_fr, label_en: body.label_en, position: body.position }
+    }
+}
+
+impl From<UpdateDomain> for DomainChange {
+    fn from(body: UpdateDomain) -> Self {
+        Self { label_fr: body.label_fr, label_en: body.label_en, position: body.position }
     }
 }

@@ -3,9 +3,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+pub use crate::domain::accounts::types::{AccountResponse, StaffRole};
 use crate::{
-    accounts::AccountResponse,
     auth::{Division, Role},
+    domain::accounts::types::{NewMachine, NewPerson, PersonChange},
 };
 
 #[derive(Deserialize, IntoParams)]
@@ -23,25 +24,6 @@ pub struct ListAccountsQuery {
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-crate::code_list! {
-    /// The roles of the DJCD's people (`partner` is for machine accounts).
-    pub enum StaffRole {
-        Director = "director",
-        DivisionHead = "division_head",
-        Agent = "agent",
-    }
-}
-
-impl From<StaffRole> for Role {
-    fn from(role: StaffRole) -> Self {
-        match role {
-            StaffRole::Director => Role::Director,
-            StaffRole::DivisionHead => Role::DivisionHead,
-            StaffRole::Agent => Role::Agent,
-        }
-    }
 }
 
 /// A page of accounts, oldest first.
@@ -115,4 +97,30 @@ pub struct MachineCredentials {
     /// The `client_secret`: shown once, stored only as a hash.
     #[schema(format = Password)]
     pub client_secret: String,
+}
+
+impl CreateUser {
+    /// The new person, and the password the director chose, if any.
+    pub fn into_new(self) -> (NewPerson, Option<String>) {
+        let new =
+            NewPerson { email: self.email, full_name: self.full_name, role: self.role.into(), division: self.division };
+        (new, self.password)
+    }
+}
+
+impl From<UpdateUser> for PersonChange {
+    fn from(body: UpdateUser) -> Self {
+        Self {
+            full_name: body.full_name,
+            role: body.role.map(Into::into),
+            division: body.division,
+            active: body.is_active,
+        }
+    }
+}
+
+impl From<CreateMachineAccount> for NewMachine {
+    fn from(body: CreateMachineAccount) -> Self {
+        Self { partner_id: body.partner_id, name: body.name }
+    }
 }

@@ -1,105 +1,54 @@
-//! Handlers of `/api/v1/users` (people).
-use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
-use chrono::Utc;
-use entity::account;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+//! Handlers of `/api/v1/users` (people): extract, call `domain::accounts`, answer.
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
-use super::dto::{AccountList, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
+use super::dto::{AccountList, AccountResponse, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
 use crate::{
-    accounts::{self, AccountResponse, KIND_MACHINE, KIND_PERSON, NewPerson},
-    auth::{Authorized, Role, password, policy::ManageUsers, secrets},
+    auth::{
+        Authorized,
+        policy::{AccountChange, ManageUsers},
+        secrets,
+    },
+    domain::accounts::{
+        rules, service, store,
+        store::AccountFilter,
+        types::{KIND_PERSON, PersonChange},
+    },
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
         middleware::RequestId,
-        pagination::{decode_cursor, page_limit, split_page},
+        pagination::page_limit,
     },
-    i18n::Text,
     records::{
-        audit::{self, ChangeContext},
-        versioning::lock,
+        audit::ChangeContext,
+        listing::PageRequest,
+        unit_of_work::{Answer, UnitOfWork},
     },
-    sessions,
     state::AppState,
-    validate::{Rules, check_text},
 };
 
-/// Lists accounts of `kind` with the filters of `query`, oldest first, one page.
+/// One page of the accounts of `kind` that `query` filters, oldest first.
 pub async fn list_accounts(
-    db: &impl ConnectionTrait,
-    kind: &str,
+    db: &sea_orm::DatabaseConnection,
+    kind: &'static str,
     query: &ListAccountsQuery,
 ) -> Result<AccountList, ApiError> {
     let limit = page_limit(query.limit)?;
-    let mut select = account::Entity::find().filter(account::Column::Kind.eq(kind));
-    if let Some(role) = query.role {
-        select = select.filter(account::Column::Role.eq(role.as_str()));
-    }
-    if let Some(division) = query.division {
-        select = select.filter(account::Column::Division.eq(division.as_str()));
-    }
-    if let Some(active) = query.active {
-        select = select.filter(account::Column::IsActive.eq(active));
-    }
-    if let Some(after) = decode_cursor::<Uuid>(query.cursor.as_deref())? {
-        select = select.filter(account::Column::Id.gt(after));
-    }
-    let rows = select.order_by_asc(account::Column::Id).limit(limit + 1).all(db).await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    Ok(AccountList { items: rows.into_iter().map(AccountResponse::from).collect(), next_cursor })
+    let filter = AccountFilter { kind, role: query.role, division: query.division, active: query.active };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: false };
+    let paged = store::listing(filter)?.page(db, request).await?;
+    let items = paged.rows.into_iter().map(AccountResponse::try_from).collect::<Result<_, _>>()?;
+    Ok(AccountList { items, next_cursor: paged.next_cursor })
 }
 
-/// Finds an account of `kind` by id (404 otherwise).
-pub async fn find_account(db: &impl ConnectionTrait, kind: &str, id: Uuid) -> Result<account::Model, ApiError> {
-    account::Entity::find_by_id(id).filter(account::Column::Kind.eq(kind)).one(db).await?.ok_or(ApiError::NotFound)
-}
-
-/// The audit trail's name for accounts of `kind`.
-pub fn audit_entity(kind: &str) -> &'static str {
-    if kind == KIND_MACHINE { "machine_account" } else { "user" }
-}
-
-/// Saves `change` only if the account is still at `read_version`; bumps the version, and the token
-/// version when `void_tokens`, ending the account's sessions; and records `action` in the audit
-/// trail, as the API shows the account (no password or secret hash).
-pub async fn save_account(
-    db: &impl ConnectionTrait,
-    context: &ChangeContext,
-    action: &str,
-    current: &account::Model,
-    mut change: account::ActiveModel,
-    void_tokens: bool,
-) -> Result<account::Model, ApiError> {
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    if void_tokens {
-        change.token_version = Set(current.token_version + 1);
-        sessions::revoke_account(db, current.id).await?;
-    }
-    let result = account::Entity::update_many()
-        .set(change)
-        .filter(account::Column::Id.eq(current.id))
-        .filter(account::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    let saved = account::Entity::find_by_id(current.id).one(db).await?.ok_or(ApiError::NotFound)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(saved.version) });
-    }
-    let before = AccountResponse::from(current.clone());
-    let after = AccountResponse::from(saved.clone());
-    audit::record(db, context, audit_entity(&saved.kind), saved.id, action, Some(&before), Some(&after)).await?;
-    Ok(saved)
-}
-
-fn with_etag(status: actix_web::http::StatusCode, model: &account::Model) -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::build(status);
-    response.insert_header((header::ETAG, etag(model.version)));
-    response
+/// An account with its version as ETag.
+pub fn with_etag(model: entity::account::Model) -> Result<HttpResponse, ApiError> {
+    let version = model.version;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(version)))
+        .json(AccountResponse::try_from(model)?))
 }
 
 /// List the DJCD's people
@@ -137,22 +86,26 @@ pub async fn create_user(
     state: web::Data<AppState>,
     body: ApiJson<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let (password, temporary) = match body.password {
+    let (new, chosen) = body.into_inner()?.into_new();
+    let (password, temporary) = match chosen {
         Some(password) => (password, None),
         None => {
             let generated = secrets::random_secret()?;
             (generated.clone(), Some(generated))
         }
     };
-    let new =
-        NewPerson { email: body.email, full_name: body.full_name, role: body.role.into(), division: body.division };
-    let txn = crate::db::begin_write(&state.db).await?;
-    let account = accounts::create_person(&txn, &ChangeContext::new(&caller, &request_id), new, &password).await?;
-    txn.commit().await?;
-    Ok(with_etag(actix_web::http::StatusCode::CREATED, &account)
-        .insert_header((header::LOCATION, format!("/api/v1/users/{}", account.id)))
-        .json(AccountWithPassword { account: account.into(), temporary_password: temporary }))
+    rules::check_new_person(&new, &password)?;
+    let hash = service::hash_password(password).await?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::create_person(work, new, hash)
+        .await?
+        .respond(|(account, version)| {
+            let location = format!("/api/v1/users/{}", account.id);
+            let body = AccountWithPassword { account: account.clone(), temporary_password: temporary };
+            Answer::created(location, &body, *version)
+        })
+        .await?;
+    Ok(answer.into())
 }
 
 /// Read a person's account
@@ -168,8 +121,7 @@ pub async fn get_user(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let account = find_account(&state.db, KIND_PERSON, *id).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, &account).json(AccountResponse::from(account)))
+    with_etag(store::find(&state.db, KIND_PERSON, *id).await?)
 }
 
 /// Change a person's name, role, division or activity
@@ -196,56 +148,13 @@ pub async fn update_user(
     if_match: IfMatch,
     body: ApiJson<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<account::Entity>(&txn, *id).await?;
-    let current = find_account(&txn, KIND_PERSON, *id).await?;
-    if_match.check(current.version)?;
-    let current_role = Role::parse(&current.role).unwrap_or(Role::Agent);
-    let role = body.role.map(Role::from).unwrap_or(current_role);
-    // A division changes only together with the role, so that the pair is judged as a whole.
-    let division = match (body.role, body.division) {
-        (None, Some(_)) => {
-            return Err(ApiError::invalid(
-                "role",
-                "required",
-                Text::fixed("La division change avec le rôle.", "The division changes together with the role."),
-            ));
-        }
-        (None, None) => current.division.as_deref().and_then(crate::auth::Division::parse),
-        (Some(_), division) => division.flatten(),
-    };
-    let mut rules = Rules::default();
-    if let Some(name) = &body.full_name {
-        check_text(&mut rules, "full_name", name, 1, 200);
-    }
-    accounts::check_role(&mut rules, role, division);
-    rules.finish()?;
-    let active = body.is_active.unwrap_or(current.is_active);
-    if current.id == caller.id
-        && (role != current_role
-            || active != current.is_active
-            || division.map(|d| d.as_str().to_owned()) != current.division)
-    {
-        return Err(own_account());
-    }
-    if current_role == Role::Director && (role != Role::Director || !active) {
-        ensure_another_director(&txn, current.id).await?;
-    }
-    let void_tokens = role != current_role
-        || division.map(|d| d.as_str().to_owned()) != current.division
-        || active != current.is_active;
-    let mut change: account::ActiveModel = current.clone().into();
-    if let Some(name) = body.full_name {
-        change.full_name = Set(name.trim().to_owned());
-    }
-    change.role = Set(role.as_str().into());
-    change.division = Set(division.map(|d| d.as_str().to_owned()));
-    change.is_active = Set(active);
-    let context = ChangeContext::new(&caller, &request_id);
-    let saved = save_account(&txn, &context, "update", &current, change, void_tokens).await?;
-    txn.commit().await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, &saved).json(AccountResponse::from(saved)))
+    let change = PersonChange::from(body.into_inner()?);
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::update_person(work, &caller, *id, &if_match, change)
+        .await?
+        .respond(|(account, version)| Answer::record(200, account, *version))
+        .await?;
+    Ok(answer.into())
 }
 
 /// Deactivate a person's account
@@ -269,23 +178,9 @@ pub async fn deactivate_user(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<account::Entity>(&txn, *id).await?;
-    let current = find_account(&txn, KIND_PERSON, *id).await?;
-    if_match.check(current.version)?;
-    if current.id == caller.id {
-        return Err(own_account());
-    }
-    if current.role == Role::Director.as_str() {
-        ensure_another_director(&txn, current.id).await?;
-    }
-    if current.is_active {
-        let mut change: account::ActiveModel = current.clone().into();
-        change.is_active = Set(false);
-        save_account(&txn, &ChangeContext::new(&caller, &request_id), "deactivate", &current, change, true).await?;
-    }
-    txn.commit().await?;
-    Ok(HttpResponse::NoContent().finish())
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let outcome = service::deactivate(work, &caller, KIND_PERSON, *id, &if_match).await?;
+    Ok(outcome.respond(|()| Ok(Answer::no_content())).await?.into())
 }
 
 /// Reset a person's password
@@ -308,52 +203,16 @@ pub async fn reset_user_password(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    // A stolen token must not be enough to take an account over: one's own password changes
-    // with the current one (`PUT /auth/password`).
-    if *id == caller.id {
-        return Err(own_account());
-    }
+    service::authorize(&caller, *id, AccountChange::PasswordReset)?;
     let temporary = secrets::random_secret()?;
-    let for_hash = temporary.clone();
-    let hash = web::block(move || password::hash(&for_hash)).await.map_err(|e| anyhow::anyhow!(e))??;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<account::Entity>(&txn, *id).await?;
-    let current = find_account(&txn, KIND_PERSON, *id).await?;
-    let mut change: account::ActiveModel = current.clone().into();
-    change.password_hash = Set(Some(hash));
-    let context = ChangeContext::new(&caller, &request_id);
-    let saved = save_account(&txn, &context, "password_reset", &current, change, true).await?;
-    txn.commit().await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, &saved)
-        .json(AccountWithPassword { account: saved.into(), temporary_password: Some(temporary) }))
-}
-
-fn own_account() -> ApiError {
-    ApiError::conflict(
-        "own_account",
-        Text::fixed(
-            "On ne change pas son propre rôle, sa division, son activité ni son mot de passe par cette route.",
-            "One's own role, division, activity or password cannot be changed through this route.",
-        ),
-    )
-}
-
-/// Refuses a change that would leave the city without an active director.
-/// Two directors demoting each other at once would each see the other still active (write skew):
-/// the rule is judged one transaction at a time.
-async fn ensure_another_director(db: &impl ConnectionTrait, except: Uuid) -> Result<(), ApiError> {
-    crate::db::serialize_on(db, "last-director").await?;
-    let others = account::Entity::find()
-        .filter(account::Column::Role.eq(Role::Director.as_str()))
-        .filter(account::Column::IsActive.eq(true))
-        .filter(account::Column::Id.ne(except))
-        .count(db)
+    let hash = service::hash_password(temporary.clone()).await?;
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::reset_password(work, *id, hash)
+        .await?
+        .respond(|(account, version)| {
+            let body = AccountWithPassword { account: account.clone(), temporary_password: Some(temporary) };
+            Answer::record(200, &body, *version)
+        })
         .await?;
-    if others == 0 {
-        return Err(ApiError::conflict(
-            "last_director",
-            Text::fixed("Il doit rester au moins un directeur actif.", "At least one active director must remain."),
-        ));
-    }
-    Ok(())
+    Ok(answer.into())
 }

@@ -1,30 +1,25 @@
-//! Handlers of `/api/v1/machine-accounts` (partners' systems).
-use actix_web::{HttpResponse, delete, get, http::header, post, web};
-use chrono::Utc;
-use entity::account;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+//! Handlers of `/api/v1/machine-accounts` (partners' systems): extract, call `domain::accounts`,
+//! answer. The secret is shown once, in the answer, and stored only as a hash.
+use actix_web::{HttpResponse, delete, get, post, web};
 use uuid::Uuid;
 
 use super::{
     dto::{AccountList, CreateMachineAccount, ListAccountsQuery, MachineCredentials},
-    handlers::{audit_entity, find_account, list_accounts, save_account},
+    handlers::{list_accounts, with_etag},
 };
 use crate::{
-    accounts::{AccountResponse, KIND_MACHINE},
-    auth::{Authorized, Role, policy::ManageUsers, secrets},
-    error::ApiError,
-    http::{
-        concurrency::{IfMatch, etag},
-        extract::ApiJson,
-        middleware::RequestId,
+    auth::{Authorized, policy::ManageUsers, secrets},
+    domain::accounts::{
+        rules, service, store,
+        types::{AccountResponse, KIND_MACHINE, NewMachine},
     },
-    i18n::Text,
+    error::ApiError,
+    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId},
     records::{
-        audit::{self, ChangeContext},
-        versioning::lock,
+        audit::ChangeContext,
+        unit_of_work::{Answer, UnitOfWork},
     },
     state::AppState,
-    validate::{Rules, check_text},
 };
 
 /// List partners' machine accounts
@@ -59,44 +54,18 @@ pub async fn create_machine_account(
     state: web::Data<AppState>,
     body: ApiJson<CreateMachineAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner()?;
-    let mut rules = Rules::default();
-    check_text(&mut rules, "name", &body.name, 1, 200);
-    rules.finish()?;
-    crate::domain::partners::store::check_partners(&state.db, "partner_id", &[body.partner_id]).await?;
+    let new = NewMachine::from(body.into_inner()?);
+    rules::check_machine_name(&new.name)?;
     let secret = secrets::random_secret()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let id = Uuid::now_v7();
-    let client_id = format!("djcd-{}", id.simple());
-    let now = Utc::now();
-    let account = account::ActiveModel {
-        id: Set(id),
-        kind: Set(KIND_MACHINE.into()),
-        email: Set(None),
-        full_name: Set(body.name.trim().to_owned()),
-        role: Set(Role::Partner.as_str().into()),
-        division: Set(None),
-        partner_id: Set(Some(body.partner_id)),
-        password_hash: Set(None),
-        client_id: Set(Some(client_id.clone())),
-        client_secret_hash: Set(Some(secrets::hash_secret(&secret))),
-        is_active: Set(true),
-        token_version: Set(1),
-        version: Set(1),
-        last_login_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    let after = AccountResponse::from(account.clone());
-    let context = ChangeContext::new(&caller, &request_id);
-    audit::record(&txn, &context, audit_entity(KIND_MACHINE), account.id, "create", None::<&()>, Some(&after)).await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/machine-accounts/{}", account.id)))
-        .insert_header((header::ETAG, etag(account.version)))
-        .json(MachineCredentials { account: account.into(), client_id, client_secret: secret }))
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::create_machine(work, new, secrets::hash_secret(&secret))
+        .await?
+        .respond(|(account, version, client_id)| {
+            let location = format!("/api/v1/machine-accounts/{}", account.id);
+            Answer::created(location, &credentials(account, client_id, secret), *version)
+        })
+        .await?;
+    Ok(answer.into())
 }
 
 /// Read a machine account
@@ -112,8 +81,7 @@ pub async fn get_machine_account(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let account = find_account(&state.db, KIND_MACHINE, *id).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(account.version))).json(AccountResponse::from(account)))
+    with_etag(store::find(&state.db, KIND_MACHINE, *id).await?)
 }
 
 /// Rotate a machine account's secret
@@ -137,36 +105,17 @@ pub async fn rotate_machine_secret(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    // The version this request found on arrival. Of two rotations racing, both would otherwise
-    // answer 200 and the first secret handed out would never work: the one that finds the
-    // account changed under it answers 409 instead, and the other's secret is the one in force.
-    let seen = find_account(&state.db, KIND_MACHINE, *id).await?;
+    // The version this request found on arrival: see `rules::check_unchanged_since`.
+    let seen = store::find(&state.db, KIND_MACHINE, *id).await?.version;
     let secret = secrets::random_secret()?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<account::Entity>(&txn, *id).await?;
-    let current = find_account(&txn, KIND_MACHINE, *id).await?;
-    if current.version != seen.version {
-        return Err(ApiError::conflict(
-            "concurrent_change",
-            Text::fixed(
-                "Le compte a changé pendant la rotation (une autre rotation ?) ; aucun secret n'a été créé. \
-                 Relisez le compte avant de réessayer.",
-                "The account changed during the rotation (another rotation?); no secret was issued. Read the \
-                 account again before retrying.",
-            ),
-        ));
-    }
-    let mut change: account::ActiveModel = current.clone().into();
-    change.client_secret_hash = Set(Some(secrets::hash_secret(&secret)));
-    let context = ChangeContext::new(&caller, &request_id);
-    let saved = save_account(&txn, &context, "rotate_secret", &current, change, true).await?;
-    txn.commit().await?;
-    let client_id = saved.client_id.clone().unwrap_or_default();
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(saved.version))).json(MachineCredentials {
-        account: saved.into(),
-        client_id,
-        client_secret: secret,
-    }))
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let answer = service::rotate_secret(work, *id, seen, secrets::hash_secret(&secret))
+        .await?
+        .respond(|(account, version, client_id)| {
+            Answer::record(200, &credentials(account, client_id, secret), *version)
+        })
+        .await?;
+    Ok(answer.into())
 }
 
 /// Deactivate a machine account
@@ -186,15 +135,11 @@ pub async fn deactivate_machine_account(
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    lock::<account::Entity>(&txn, *id).await?;
-    let current = find_account(&txn, KIND_MACHINE, *id).await?;
-    if_match.check(current.version)?;
-    if current.is_active {
-        let mut change: account::ActiveModel = current.clone().into();
-        change.is_active = Set(false);
-        save_account(&txn, &ChangeContext::new(&caller, &request_id), "deactivate", &current, change, true).await?;
-    }
-    txn.commit().await?;
-    Ok(HttpResponse::NoContent().finish())
+    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let outcome = service::deactivate(work, &caller, KIND_MACHINE, *id, &if_match).await?;
+    Ok(outcome.respond(|()| Ok(Answer::no_content())).await?.into())
+}
+
+fn credentials(account: &AccountResponse, client_id: &str, client_secret: String) -> MachineCredentials {
+    MachineCredentials { account: account.clone(), client_id: client_id.to_owned(), client_secret }
 }
