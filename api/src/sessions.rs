@@ -107,17 +107,6 @@ fn family_lock(family: Uuid) -> String {
     format!("refresh-family:{family}")
 }
 
-/// Marks every live token of an account revoked (deactivation, password change or reset).
-pub async fn revoke_account(db: &impl ConnectionTrait, account: Uuid) -> Result<(), ApiError> {
-    refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Utc::now().into())
-        .filter(refresh_token::Column::AccountId.eq(account))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Exchanges a refresh token for a new pair of the same family. The claim of the token, the check
 /// that its family is still live and the issue of the next token are one write transaction, so
 /// that a concurrent reuse cannot slip between them: a reuse revokes the whole family, including

@@ -21,7 +21,6 @@ use crate::{
         unit_of_work::{Answer, AuditEntry, Done, UnitOfWork},
         versioning::IfMatch,
     },
-    sessions,
 };
 
 /// An account with its version, as a write answers it.
@@ -192,7 +191,7 @@ async fn save(
 ) -> Result<account::Model, ApiError> {
     if end_sessions {
         model.token_version = Set(current.token_version + 1);
-        sessions::revoke_account(work.db(), current.id).await?;
+        store::revoke_account(work.db(), current.id).await?;
     }
     work.save::<account::Entity>(current.id, model, current.version).await?;
     store::find_any(work.db(), current.id).await

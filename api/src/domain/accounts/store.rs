@@ -173,3 +173,14 @@ pub fn listing(filter: AccountFilter) -> Result<Listing<account::Entity>, ApiErr
         position: |_, row: &account::Model| (SortValue::Timestamp(row.created_at), row.id),
     })
 }
+
+/// Marks every live token of an account revoked (deactivation, password change or reset).
+pub async fn revoke_account(db: &impl ConnectionTrait, account: Uuid) -> Result<(), ApiError> {
+    entity::refresh_token::Entity::update_many()
+        .col_expr(entity::refresh_token::Column::RevokedAt, chrono::Utc::now().into())
+        .filter(entity::refresh_token::Column::AccountId.eq(account))
+        .filter(entity::refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
