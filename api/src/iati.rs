@@ -8,13 +8,11 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::{
-    domain::funding_lines::types::FundingKind,
-    routes::{
-        agreements::dto::PartnerRef,
-        partners::dto::PartnerKind,
-        projects::dto::{Commune, Money, ParticipantRole, ProjectStatus},
-    },
+use crate::domain::{
+    funding_lines::types::FundingKind,
+    money::Money,
+    partners::types::{PartnerKind, PartnerRef},
+    projects::types::{Commune, ParticipantRole, ProjectStatus},
 };
 
 /// The DAC 5-digit purpose code of each domain.

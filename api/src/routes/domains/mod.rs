@@ -3,7 +3,6 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub mod dto;
 pub mod handlers;
-pub mod queries;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(

@@ -11,7 +11,7 @@ use crate::{
     auth::{Authorized, policy::ReadStats},
     error::ApiError,
     money::{self, FlowSums},
-    routes::funding_lines::rates::Rates,
+    domain::funding_lines::rates::Rates,
     state::AppState,
 };
 
