@@ -25,7 +25,8 @@ use anyhow::Context;
 use clap::Parser;
 use faults::{Ctx, Row};
 
-const FAULTS: [&str; 7] = ["db_outage", "api_crash", "graceful_stop", "disk_full", "clock_skew", "slowloris", "soak"];
+const FAULTS: [&str; 8] =
+    ["db_outage", "api_crash", "crash_after_commit", "graceful_stop", "disk_full", "clock_skew", "slowloris", "soak"];
 
 #[derive(Parser, Debug)]
 #[command(about = "Fault injection against the release server: nothing acknowledged may be lost")]
@@ -39,8 +40,8 @@ struct Options {
     /// Length of the soak (mixed reads and writes), per backend.
     #[arg(long, default_value_t = 300)]
     soak_secs: u64,
-    /// Only these faults (comma-separated): db_outage, api_crash, graceful_stop, disk_full,
-    /// clock_skew, slowloris, soak.
+    /// Only these faults (comma-separated): db_outage, api_crash, crash_after_commit,
+    /// graceful_stop, disk_full, clock_skew, slowloris, soak.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Backends for the faults that run on both (comma-separated): sqlite, postgres.
@@ -94,7 +95,8 @@ async fn run(options: &Options) -> anyhow::Result<bool> {
         .with_context(|| format!("no server binary at {}", options.server.display()))?;
     let backends: Vec<&str> = options.backends.iter().map(String::as_str).collect();
     let postgres = backends.contains(&"postgres");
-    let needs_pg = ["db_outage", "api_crash", "graceful_stop", "soak"].iter().any(|f| wanted(options, f));
+    let needs_pg =
+        ["db_outage", "api_crash", "crash_after_commit", "graceful_stop", "soak"].iter().any(|f| wanted(options, f));
     let pg = if postgres && needs_pg {
         let pg = tokio::task::spawn_blocking(|| procs::PgCluster::create(procs::PG_OPTIONS)).await??;
         eprintln!("PostgreSQL cluster on 127.0.0.1:{} ({})", pg.port, pg.dir.display());
@@ -116,7 +118,7 @@ async fn run(options: &Options) -> anyhow::Result<bool> {
     if postgres {
         plan.push(("db_outage", "postgres"));
     }
-    for fault in ["api_crash", "graceful_stop"] {
+    for fault in ["api_crash", "crash_after_commit", "graceful_stop"] {
         for backend in &backends {
             plan.push((fault, backend));
         }
@@ -134,6 +136,7 @@ async fn run(options: &Options) -> anyhow::Result<bool> {
         let result = match fault {
             "db_outage" => faults::db_outage(&ctx).await,
             "api_crash" => faults::api_crash(&ctx, backend).await,
+            "crash_after_commit" => faults::crash_after_commit(&ctx, backend).await,
             "graceful_stop" => faults::graceful_stop(&ctx, backend).await,
             "disk_full" => faults::disk_full(&ctx).await,
             "clock_skew" => faults::clock_skew(&ctx).await,

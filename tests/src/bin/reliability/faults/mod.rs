@@ -14,6 +14,7 @@ use crate::{
 };
 
 mod clock;
+mod commit;
 mod crash;
 mod disk;
 mod outage;
@@ -21,6 +22,7 @@ mod slowloris;
 mod soak;
 
 pub use clock::clock_skew;
+pub use commit::crash_after_commit;
 pub use crash::{api_crash, graceful_stop};
 pub use disk::disk_full;
 pub use outage::db_outage;
