@@ -203,7 +203,9 @@ async fn start(
 async fn fresh_postgres_database(template: Option<&str>) -> String {
     let admin_url = postgres_admin_url();
     let admin = Database::connect(admin_url.as_str()).await.expect("the PostgreSQL server answers");
-    let name = format!("djcd_test_{}", uuid::Uuid::new_v4().simple());
+    // The creation time in the name lets a later run drop what this one leaves (`drop_stale_databases`).
+    let created = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let name = format!("djcd_test_{created}_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let sql = match template {
         Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
         None => format!("CREATE DATABASE {name}"),
@@ -211,6 +213,29 @@ async fn fresh_postgres_database(template: Option<&str>) -> String {
     admin.execute_unprepared(&sql).await.expect("CREATE DATABASE");
     admin.close().await.ok();
     postgres_database_url(&admin_url, &name)
+}
+
+/// Drops the test databases that earlier runs left more than two hours ago (each test's database
+/// outlives its test, for a look after a failure): a shared server's disk does not fill up run after
+/// run. Databases still in use, or of another naming, are left alone.
+async fn drop_stale_databases(admin: &DatabaseConnection) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let Ok(rows) = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'djcd_test_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        let created = name.strip_prefix("djcd_test_").and_then(|rest| rest.split('_').next()?.parse::<u64>().ok());
+        if created.is_some_and(|created| created + 2 * 3600 < now) {
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.ok();
+        }
+    }
 }
 
 fn postgres_admin_url() -> String {
@@ -310,6 +335,7 @@ async fn postgres_template() -> &'static str {
             let admin_url = postgres_admin_url();
             let name = format!("djcd_template_{}", template_key());
             let admin = Database::connect(admin_url.as_str()).await.expect("the PostgreSQL server answers");
+            drop_stale_databases(&admin).await;
             if !postgres_database_exists(&admin, &name).await {
                 let building = format!("djcd_template_build_{}", uuid::Uuid::new_v4().simple());
                 admin.execute_unprepared(&format!("CREATE DATABASE {building}")).await.expect("CREATE DATABASE");
