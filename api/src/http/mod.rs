@@ -11,5 +11,6 @@ pub mod known_routes;
 pub mod listing;
 pub mod metrics;
 pub mod middleware;
-pub mod pagination;
+/// Paging lives with the lists (`records::paging`); handlers find it here too.
+pub use crate::records::paging as pagination;
 pub mod slow_clients;

@@ -2,7 +2,9 @@
 //! audit, accent-free search and keyset lists.
 pub mod archive;
 pub mod audit;
+pub mod audit_trail;
 pub mod listing;
+pub mod paging;
 pub mod search;
 pub mod unit_of_work;
 pub mod versioning;

@@ -14,12 +14,13 @@ use crate::{
     },
     error::ApiError,
     http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId, pagination::page_limit},
+    records::audit_trail::AuditEventList,
     records::{
         audit::ChangeContext,
         listing::{Listing, PageRequest, Sort},
         unit_of_work::{Answer, UnitOfWork},
     },
-    routes::audit::{AuditEventList, HistoryQuery},
+    routes::audit::HistoryQuery,
     state::AppState,
 };
 
@@ -207,7 +208,7 @@ pub async fn partner_history(
 ) -> Result<HttpResponse, ApiError> {
     store::find_model(&state.db, *id).await?;
     let id = id.to_string();
-    let list = crate::routes::audit::page(
+    let list = crate::records::audit_trail::page(
         &state.db,
         None,
         Some(ENTITY),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 // The cursors are the list pipeline's (`records::listing`); handlers paging by hand find them here.
-pub use crate::records::listing::{decode_cursor, encode_cursor};
+pub use super::listing::{decode_cursor, encode_cursor};
 use crate::{error::ApiError, i18n::Text};
 
 pub const DEFAULT_LIMIT: u64 = 50;
