@@ -10,9 +10,9 @@ use uuid::Uuid;
 use super::common::{AMOUNT_SUM, StatsQuery, amount_sum, date_column, division_value, rows};
 use crate::{
     auth::{Authorized, policy::ReadStats},
+    domain::funding_lines::rates::Rates,
     error::ApiError,
     money::{self, FlowSums},
-    domain::funding_lines::rates::Rates,
     state::AppState,
 };
 
