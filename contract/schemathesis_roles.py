@@ -421,6 +421,7 @@ WEBHOOK_URL = "http://127.0.0.1:9/djcd-contract-hook"
 # Operations on an event by id (staff runs): a round table, so that it takes pledges. The archive gets
 # an event of its own.
 EVENT_OPERATIONS = ("get_event", "update_event", "create_pledge")
+EVALUATION_OPERATIONS = ("get_evaluation", "update_evaluation")
 
 
 def _create_webhook(token: str, role: str, partner: str) -> str:
@@ -457,6 +458,23 @@ def _create_round_table(director: str, partner: str, project: str, title: str) -
     return _expect(*_request("POST", "/api/v1/events", token=director, json_body=body), 201, "POST /api/v1/events")["id"]
 
 
+def _create_evaluation(director: str, label: str) -> str:
+    # Of a Twinning agreement, the run's staff accounts' division: they may write it. Without a
+    # fixed one, `PATCH /evaluations/{id}` reaches a real evaluation only through stateful links,
+    # and a run whose links miss it sees only 404s (schemathesis: missing_test_data).
+    agreements = _expect(
+        *_request("GET", "/api/v1/agreements?division=twinning&status=active&limit=1", token=director),
+        200,
+        "GET /api/v1/agreements",
+    )["items"]
+    body = {"evaluated_on": "2026-11-20", "evaluators": [f"Contract ({label})"], "vitality": "weak",
+            "scores": {"activity": 2, "results": 2, "financing": 1, "responsiveness": 3},
+            "findings": "Aucun projet commun depuis 2019.", "recommendations": "Relancer par une mission.",
+            "priority_actions": ["Mission en 2027"]}
+    path = f"/api/v1/agreements/{agreements[0]['id']}/evaluations"
+    return _expect(*_request("POST", path, token=director, json_body=body), 201, f"POST {path}")["id"]
+
+
 def _test_data(role: str, token: str | None) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """Records the run needs: fixed parameter values per operation id, and the references the hooks
     put in positive bodies (`project`, its `funder`), all created for this run."""
@@ -485,6 +503,10 @@ def _test_data(role: str, token: str | None) -> tuple[dict[str, dict[str, str]],
         for operation_id in EVENT_OPERATIONS:
             values[operation_id] = {"path.id": event}
         values["archive_event"] = {"path.id": _create_round_table(director, partner, project, f"Archivée ({role})")}
+        evaluation = _create_evaluation(director, role)
+        for operation_id in EVALUATION_OPERATIONS:
+            values[operation_id] = {"path.id": evaluation}
+        values["sign_off_evaluation"] = {"path.id": _create_evaluation(director, f"{role}, signed off by the run")}
     if role != "director":
         return values, references
     for operation_id in PERSON_OPERATIONS:
