@@ -134,7 +134,10 @@ pub async fn update_funding_line(
     tag = "financing",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The funding line's id")),
-    responses((status = 204, description = "Archived"))
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 422, description = "The line's project is closed or cancelled: its lines no longer change", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
 )]
 #[delete("/{id}")]
 pub async fn archive_funding_line(
@@ -154,7 +157,10 @@ pub async fn archive_funding_line(
     tag = "financing",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The funding line's id")),
-    responses((status = 200, description = "Restored", body = FundingLineResponse, headers(("ETag" = String, description = "The new version"))))
+    responses(
+        (status = 200, description = "Restored", body = FundingLineResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 422, description = "The line's project is closed or cancelled: its lines no longer change", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    )
 )]
 #[post("/{id}/restore")]
 pub async fn restore_funding_line(
