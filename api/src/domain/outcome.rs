@@ -26,3 +26,17 @@ impl<T> Outcome<T> {
         }
     }
 }
+
+impl<V: serde::Serialize> Outcome<(V, i32)> {
+    /// Commits, answering `200` with the record and its ETag.
+    pub async fn answer_record(self) -> Result<Answer, ApiError> {
+        self.respond(|(view, version)| Answer::record(200, view, *version)).await
+    }
+}
+
+impl Outcome<()> {
+    /// Commits, answering `204 No Content`.
+    pub async fn answer_no_content(self) -> Result<Answer, ApiError> {
+        self.respond(|()| Ok(Answer::no_content())).await
+    }
+}

@@ -1,5 +1,5 @@
-//! The unit of work's [`Answer`] as an HTTP response.
-use actix_web::{HttpResponse, http::StatusCode};
+//! The unit of work's [`Answer`] as an HTTP response: handlers return it as it is.
+use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::StatusCode};
 
 use crate::records::unit_of_work::Answer;
 
@@ -13,5 +13,13 @@ impl From<Answer> for HttpResponse {
             Some(body) => builder.content_type("application/json").body(body),
             None => builder.finish(),
         }
+    }
+}
+
+impl Responder for Answer {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        self.into()
     }
 }

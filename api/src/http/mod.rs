@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: middleware and extractors.
 pub mod answer;
 pub mod authenticate;
+pub mod change;
 pub mod concurrency;
 pub mod conditional;
 pub mod export;

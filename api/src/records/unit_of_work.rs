@@ -259,6 +259,26 @@ impl<T> Done<T> {
     }
 }
 
+/// The usual answers to a write that yields a record and its version.
+impl<V: Serialize> Done<(V, i32)> {
+    /// Commits, answering `200` with the record and its ETag.
+    pub async fn answer_record(self) -> Result<Answer, ApiError> {
+        self.respond(|(view, version)| Answer::record(200, view, *version)).await
+    }
+
+    /// Commits, answering `201 Created` with the record, its ETag and its `Location`.
+    pub async fn answer_created(self, location: impl FnOnce(&V) -> String) -> Result<Answer, ApiError> {
+        self.respond(|(view, version)| Answer::created(location(view), view, *version)).await
+    }
+}
+
+impl Done<()> {
+    /// Commits, answering `204 No Content`.
+    pub async fn answer_no_content(self) -> Result<Answer, ApiError> {
+        self.respond(|()| Ok(Answer::no_content())).await
+    }
+}
+
 /// Completes the claimed key with the answer, in the change's transaction. The idempotency
 /// middleware then finds it completed and leaves it as it is.
 async fn store_answer(txn: &DatabaseTransaction, claimed: &ClaimedKey, answer: &Answer) -> Result<(), ApiError> {

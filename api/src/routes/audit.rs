@@ -51,7 +51,6 @@ pub struct HistoryQuery {
 /// of what they read (partners, agreements, projects, events…), not of accounts or webhooks.
 #[utoipa::path(
     tag = "audit",
-    security(("bearer" = [])),
     params(ListAuditQuery),
     responses((status = 200, description = "A page of audit events", body = AuditEventList))
 )]
@@ -72,5 +71,17 @@ pub async fn list_audit_events(
         query.cursor.as_deref(),
     )
     .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// The body of every `…/{id}/history` route: a page of one record's changes, newest first.
+pub async fn record_history(
+    db: &sea_orm::DatabaseConnection,
+    entity_type: &str,
+    id: Uuid,
+    query: &HistoryQuery,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.to_string();
+    let list = page(db, None, Some(entity_type), Some(&id), None, query.limit, query.cursor.as_deref()).await?;
     Ok(HttpResponse::Ok().json(list))
 }

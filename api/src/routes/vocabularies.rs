@@ -64,7 +64,6 @@ pub struct VocabularyList {
 /// statuses, kinds, communes… with French and English labels.
 #[utoipa::path(
     tag = "vocabularies",
-    security(("bearer" = [])),
     responses((status = 200, description = "The code lists", body = VocabularyList))
 )]
 #[get("/vocabularies")]

@@ -85,5 +85,5 @@ pub async fn archive(work: UnitOfWork, caller: &CurrentUser, id: Uuid, if_match:
         ..Default::default()
     };
     work.save::<webhook_endpoint::Entity>(id, change, version).await?;
-    work.done(AuditEntry::removed(ENTITY, id, "archive", &before)?, ()).respond(|()| Ok(Answer::no_content())).await
+    work.done(AuditEntry::removed(ENTITY, id, "archive", &before)?, ()).answer_no_content().await
 }

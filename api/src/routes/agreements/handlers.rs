@@ -6,6 +6,7 @@ use super::dto::{
     AgreementList, AgreementResponse, AgreementSort, ChangeStatus, CreateAgreement, ListAgreementsQuery,
     StatusChangeList, UpdateAgreement,
 };
+use crate::http::change::Change;
 use crate::{
     auth::{
         Authorized,
@@ -16,12 +17,11 @@ use crate::{
         store,
     },
     error::ApiError,
-    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId, pagination::page_limit},
+    http::{concurrency::IfMatch, extract::ApiJson, pagination::page_limit},
     records::audit_trail::AuditEventList,
     records::{
-        audit::ChangeContext,
         listing::{Listing, PageRequest, Sort},
-        unit_of_work::{Answer, UnitOfWork},
+        unit_of_work::Answer,
     },
     routes::audit::HistoryQuery,
     state::AppState,
@@ -37,7 +37,6 @@ fn location(id: Uuid) -> String {
 /// Filters combine with AND. Keyset pagination: pass `next_cursor` back as `cursor`.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(ListAgreementsQuery),
     responses((status = 200, description = "A page of agreements", body = AgreementList))
 )]
@@ -74,7 +73,6 @@ pub async fn list_agreements(
 /// Read an agreement
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The agreement", body = AgreementResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -83,9 +81,9 @@ pub async fn get_agreement(
     _caller: Authorized<ReadAgreements>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let (model, view) = store::find(&state.db, *id).await?;
-    Ok(Answer::record(200, &view, model.version)?.into())
+    Answer::record(200, &view, model.version)
 }
 
 /// Record a new agreement
@@ -96,26 +94,20 @@ pub async fn get_agreement(
 /// `Idempotency-Key`.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to a retry with the same key and body")),
     request_body = CreateAgreement,
     responses((status = 201, description = "Created", body = AgreementResponse, headers(
         ("Location" = String, description = "The new agreement"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("")]
 pub async fn create_agreement(
-    caller: Authorized<WriteAgreements>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteAgreements>,
     body: ApiJson<CreateAgreement>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let (kind, fields) = body.into_inner()?.into_fields();
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, &caller, kind, fields)
+    service::create(change.begin().await?, &change.caller, kind, fields)
         .await?
-        .respond(|(view, version)| Answer::created(location(view.id), view, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|view| location(view.id))
+        .await
 }
 
 /// Change an agreement
@@ -124,27 +116,19 @@ pub async fn create_agreement(
 /// `domains` and `city_roles` replace the lists.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     request_body = UpdateAgreement,
     responses((status = 200, description = "Updated", body = AgreementResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/{id}")]
 pub async fn update_agreement(
-    caller: Authorized<WriteAgreements>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteAgreements>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<UpdateAgreement>,
-) -> Result<HttpResponse, ApiError> {
-    let change = body.into_inner()?.into();
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::update(work, &caller, *id, &if_match, change)
-        .await?
-        .respond(|(view, version)| Answer::record(200, view, *version))
-        .await?;
-    Ok(answer.into())
+) -> Result<Answer, ApiError> {
+    let edits = body.into_inner()?.into();
+    service::update(change.begin().await?, &change.caller, *id, &if_match, edits).await?.answer_record().await
 }
 
 /// Move an agreement's status
@@ -157,7 +141,6 @@ pub async fn update_agreement(
 /// `If-Match` when sent.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     request_body = ChangeStatus,
     responses(
@@ -168,20 +151,16 @@ pub async fn update_agreement(
 )]
 #[post("/{id}/status-changes")]
 pub async fn change_agreement_status(
-    caller: Authorized<MoveAgreements>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<MoveAgreements>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<ChangeStatus>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let body = body.into_inner()?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::change_status(work, &caller, *id, &if_match, body.to, &body.reason)
+    service::change_status(change.begin().await?, &change.caller, *id, &if_match, body.to, &body.reason)
         .await?
-        .respond(|(view, version)| Answer::created(location(view.id), view, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|view| location(view.id))
+        .await
 }
 
 /// The moves of an agreement's status
@@ -189,7 +168,6 @@ pub async fn change_agreement_status(
 /// Oldest first, each with who, when and why.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The moves", body = StatusChangeList))
 )]
@@ -210,40 +188,31 @@ pub async fn list_agreement_status_changes(
 /// restore it. Needs `If-Match`.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 204, description = "Archived"))
 )]
 #[delete("/{id}")]
 pub async fn archive_agreement(
-    caller: Authorized<WriteAgreements>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteAgreements>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    let context = ChangeContext::new(&caller, &request_id);
-    service::set_archived(&state.db, context, &caller, *id, Some(&if_match), true).await?;
-    Ok(Answer::no_content().into())
+) -> Result<Answer, ApiError> {
+    let context = change.context.clone();
+    service::set_archived(change.db(), context, &change.caller, *id, Some(&if_match), true).await?;
+    Ok(Answer::no_content())
 }
 
 /// Restore an archived agreement
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "Restored", body = AgreementResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[post("/{id}/restore")]
-pub async fn restore_agreement(
-    caller: Authorized<RestoreRecords>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let context = ChangeContext::new(&caller, &request_id);
-    let (view, version) = service::set_archived(&state.db, context, &caller, *id, None, false).await?;
-    Ok(Answer::record(200, &view, version)?.into())
+pub async fn restore_agreement(change: Change<RestoreRecords>, id: web::Path<Uuid>) -> Result<Answer, ApiError> {
+    let context = change.context.clone();
+    let (view, version) = service::set_archived(change.db(), context, &change.caller, *id, None, false).await?;
+    Answer::record(200, &view, version)
 }
 
 /// The history of an agreement
@@ -251,7 +220,6 @@ pub async fn restore_agreement(
 /// Every change, newest first, with who, when, which request, and the values before and after.
 #[utoipa::path(
     tag = "agreements",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id"), HistoryQuery),
     responses((status = 200, description = "A page of changes", body = AuditEventList))
 )]
@@ -263,16 +231,5 @@ pub async fn agreement_history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     store::find_model(&state.db, *id).await?;
-    let id = id.to_string();
-    let list = crate::records::audit_trail::page(
-        &state.db,
-        None,
-        Some(ENTITY),
-        Some(&id),
-        None,
-        query.limit,
-        query.cursor.as_deref(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(list))
+    crate::routes::audit::record_history(&state.db, ENTITY, *id, &query).await
 }

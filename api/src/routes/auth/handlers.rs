@@ -5,6 +5,7 @@ use uuid::Uuid;
 use super::dto::{
     AccountResponse, ChangePasswordRequest, ClientCredentialsRequest, ClientToken, LoginRequest, RefreshRequest,
 };
+use crate::http::change::Change;
 use crate::{
     auth::{
         Authorized, password,
@@ -13,15 +14,9 @@ use crate::{
     },
     domain::accounts::{rules, service, store},
     error::ApiError,
-    http::{
-        extract::{ApiJson, parse_json},
-        middleware::RequestId,
-    },
+    http::extract::{ApiJson, parse_json},
     i18n::Text,
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, UnitOfWork},
-    },
+    records::unit_of_work::Answer,
     sessions::{self, TokenPair},
     state::AppState,
 };
@@ -103,7 +98,6 @@ pub async fn refresh_session(
 /// Revokes the refresh tokens of the caller's session. The access token lapses at its expiry.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
     responses((status = 204, description = "Signed out"))
 )]
 #[post("/logout")]
@@ -117,7 +111,6 @@ pub async fn logout(caller: Authorized<ReadOwnAccount>, state: web::Data<AppStat
 /// The caller's account
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
     responses((status = 200, description = "The caller's account", body = AccountResponse))
 )]
 #[get("/me")]
@@ -132,7 +125,6 @@ pub async fn get_me(caller: Authorized<ReadOwnAccount>, state: web::Data<AppStat
 /// pair for this one.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, description = "Changed; a new session", body = TokenPair),
@@ -141,13 +133,12 @@ pub async fn get_me(caller: Authorized<ReadOwnAccount>, state: web::Data<AppStat
 )]
 #[put("/password")]
 pub async fn change_password(
-    caller: Authorized<ChangeOwnPassword>,
-    request_id: RequestId,
+    change: Change<ChangeOwnPassword>,
     state: web::Data<AppState>,
     body: ApiJson<ChangePasswordRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let body = body.into_inner()?;
-    let account = store::find_any(&state.db, caller.id).await?;
+    let account = store::find_any(change.db(), change.id).await?;
     let Some(stored) = account.password_hash else {
         return Err(ApiError::Forbidden);
     };
@@ -157,15 +148,14 @@ pub async fn change_password(
     }
     rules::check_password_change(&body.current_password, &body.new_password)?;
     let hash = service::hash_password(body.new_password).await?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let work = change.begin().await?;
     let new_session = async |txn: &sea_orm::DatabaseTransaction, saved: &entity::account::Model| {
         sessions::issue_pair(txn, &state, saved, Uuid::now_v7()).await
     };
-    let answer = service::change_own_password(work, caller.id, hash, new_session)
+    service::change_own_password(work, change.id, hash, new_session)
         .await?
         .respond(|pair| Answer::json(200, pair))
-        .await?;
-    Ok(answer.into())
+        .await
 }
 
 /// Get a token with client credentials (partner systems)

@@ -2,6 +2,8 @@
 use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
 
 use super::dto::{CreateDomain, DomainList, DomainResponse, ListDomainsQuery, UpdateDomain};
+use crate::http::change::Change;
+use crate::records::unit_of_work::Answer;
 use crate::{
     auth::{
         Authorized,
@@ -15,11 +17,6 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
-        middleware::RequestId,
-    },
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, UnitOfWork},
     },
     state::AppState,
 };
@@ -29,7 +26,6 @@ use crate::{
 /// In display order. Archived domains are left out unless `include_archived=true`.
 #[utoipa::path(
     tag = "domains",
-    security(("bearer" = [])),
     params(ListDomainsQuery),
     responses((status = 200, description = "The domains", body = DomainList))
 )]
@@ -46,7 +42,6 @@ pub async fn list_domains(
 /// Read one domain
 #[utoipa::path(
     tag = "domains",
-    security(("bearer" = [])),
     params(("code" = String, Path, description = "The domain's code", example = "water")),
     responses((status = 200, description = "The domain", body = DomainResponse,
         headers(("ETag" = String, description = "The version, to quote in If-Match"))))
@@ -64,7 +59,6 @@ pub async fn get_domain(
 /// Add a domain of cooperation
 #[utoipa::path(
     tag = "domains",
-    security(("bearer" = [])),
     request_body = CreateDomain,
     responses(
         (status = 201, description = "Created", body = DomainResponse, headers(
@@ -74,20 +68,13 @@ pub async fn get_domain(
     )
 )]
 #[post("")]
-pub async fn create_domain(
-    caller: Authorized<WriteDomains>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    body: ApiJson<CreateDomain>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_domain(change: Change<WriteDomains>, body: ApiJson<CreateDomain>) -> Result<Answer, ApiError> {
     let new = NewDomain::from(body.into_inner()?);
     rules::check_new(&new)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, new)
+    service::create(change.begin().await?, new)
         .await?
-        .respond(|(domain, version)| Answer::created(format!("/api/v1/domains/{}", domain.code), domain, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|domain| format!("/api/v1/domains/{}", domain.code))
+        .await
 }
 
 /// Change a domain's labels or position
@@ -95,7 +82,6 @@ pub async fn create_domain(
 /// Needs `If-Match` with the ETag read by GET.
 #[utoipa::path(
     tag = "domains",
-    security(("bearer" = [])),
     params(("code" = String, Path, description = "The domain's code", example = "water")),
     request_body = UpdateDomain,
     responses((status = 200, description = "Updated", body = DomainResponse,
@@ -103,21 +89,14 @@ pub async fn create_domain(
 )]
 #[patch("/{code}")]
 pub async fn update_domain(
-    caller: Authorized<WriteDomains>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteDomains>,
     code: web::Path<String>,
     if_match: IfMatch,
     body: ApiJson<UpdateDomain>,
-) -> Result<HttpResponse, ApiError> {
-    let change = DomainChange::from(body.into_inner()?);
-    rules::check_change(&change)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::update(work, &code, &if_match, change)
-        .await?
-        .respond(|(domain, version)| Answer::record(200, domain, *version))
-        .await?;
-    Ok(answer.into())
+) -> Result<Answer, ApiError> {
+    let edits = DomainChange::from(body.into_inner()?);
+    rules::check_change(&edits)?;
+    service::update(change.begin().await?, &code, &if_match, edits).await?.answer_record().await
 }
 
 /// Archive a domain
@@ -126,7 +105,6 @@ pub async fn update_domain(
 /// and can be listed with `include_archived=true`. Needs `If-Match`.
 #[utoipa::path(
     tag = "domains",
-    security(("bearer" = [])),
     params(("code" = String, Path, description = "The domain's code", example = "water")),
     responses(
         (status = 204, description = "Archived"),
@@ -135,13 +113,9 @@ pub async fn update_domain(
 )]
 #[delete("/{code}")]
 pub async fn delete_domain(
-    caller: Authorized<WriteDomains>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteDomains>,
     code: web::Path<String>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::archive(work, &code, &if_match).await?.respond(|()| Ok(Answer::no_content())).await?;
-    Ok(answer.into())
+) -> Result<Answer, ApiError> {
+    service::archive(change.begin().await?, &code, &if_match).await?.answer_no_content().await
 }

@@ -4,6 +4,8 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::dto::{DueEvaluationList, DueQuery, EvaluationInput, EvaluationList, EvaluationResponse};
+use crate::http::change::Change;
+use crate::records::unit_of_work::Answer;
 use crate::{
     auth::{
         Authorized,
@@ -14,11 +16,6 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
-        middleware::RequestId,
-    },
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, UnitOfWork},
     },
     state::AppState,
 };
@@ -35,7 +32,6 @@ fn fields_of(body: ApiJson<EvaluationInput>) -> Result<EvaluationFields, ApiErro
 /// Most recent first.
 #[utoipa::path(
     tag = "evaluations",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     responses((status = 200, description = "The evaluations", body = EvaluationList))
 )]
@@ -56,7 +52,6 @@ pub async fn list_agreement_evaluations(
 /// director evaluate; the division head or the director signs off.
 #[utoipa::path(
     tag = "evaluations",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The agreement's id")),
     request_body = EvaluationInput,
     responses((status = 201, description = "Recorded", body = EvaluationResponse, headers(
@@ -64,25 +59,20 @@ pub async fn list_agreement_evaluations(
 )]
 #[post("/agreements/{id}/evaluations")]
 pub async fn create_evaluation(
-    caller: Authorized<WriteEvaluations>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteEvaluations>,
     id: web::Path<Uuid>,
     body: ApiJson<EvaluationInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let fields = fields_of(body)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, &caller, *id, fields)
+    service::create(change.begin().await?, &change.caller, *id, fields)
         .await?
-        .respond(|(view, version)| Answer::created(format!("/api/v1/evaluations/{}", view.id), view, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|view| format!("/api/v1/evaluations/{}", view.id))
+        .await
 }
 
 /// Read an evaluation
 #[utoipa::path(
     tag = "evaluations",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The evaluation's id")),
     responses((status = 200, description = "The evaluation", body = EvaluationResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -101,7 +91,6 @@ pub async fn get_evaluation(
 /// Replaces its content. Needs `If-Match`. A signed-off evaluation is read-only (409).
 #[utoipa::path(
     tag = "evaluations",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The evaluation's id")),
     request_body = EvaluationInput,
     responses(
@@ -111,20 +100,13 @@ pub async fn get_evaluation(
 )]
 #[patch("/{id}")]
 pub async fn update_evaluation(
-    caller: Authorized<WriteEvaluations>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteEvaluations>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<EvaluationInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let fields = fields_of(body)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::update(work, &caller, *id, &if_match, fields)
-        .await?
-        .respond(|(view, version)| Answer::record(200, view, *version))
-        .await?;
-    Ok(answer.into())
+    service::update(change.begin().await?, &change.caller, *id, &if_match, fields).await?.answer_record().await
 }
 
 /// Sign off an evaluation
@@ -132,7 +114,6 @@ pub async fn update_evaluation(
 /// By the head of the agreement's division or the director. The evaluation is read-only after.
 #[utoipa::path(
     tag = "evaluations",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The evaluation's id")),
     responses(
         (status = 200, description = "Signed off", body = EvaluationResponse, headers(("ETag" = String, description = "The new version"))),
@@ -140,18 +121,8 @@ pub async fn update_evaluation(
     )
 )]
 #[post("/{id}/sign-off")]
-pub async fn sign_off_evaluation(
-    caller: Authorized<SignOffEvaluations>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::sign_off(work, &caller, *id)
-        .await?
-        .respond(|(view, version)| Answer::record(200, view, *version))
-        .await?;
-    Ok(answer.into())
+pub async fn sign_off_evaluation(change: Change<SignOffEvaluations>, id: web::Path<Uuid>) -> Result<Answer, ApiError> {
+    service::sign_off(change.begin().await?, &change.caller, *id).await?.answer_record().await
 }
 
 /// Evaluations due
@@ -161,7 +132,6 @@ pub async fn sign_off_evaluation(
 /// most overdue.
 #[utoipa::path(
     tag = "evaluations",
-    security(("bearer" = [])),
     params(DueQuery),
     responses((status = 200, description = "The agreements to evaluate", body = DueEvaluationList))
 )]

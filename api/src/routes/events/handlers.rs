@@ -3,25 +3,23 @@ use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use uuid::Uuid;
 
 use super::dto::{CreatePledge, EventInput, EventList, EventResponse, ListEventsQuery};
+use crate::http::change::Change;
+use crate::records::unit_of_work::Answer;
 use crate::{
     auth::{
         Authorized,
         policy::{ReadEvents, WriteEvents, WriteProjects},
     },
     domain::events::{rules::pledge_note, service, store, types::EventFields},
+    domain::funding_lines,
     error::ApiError,
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
-        middleware::RequestId,
         pagination::page_limit,
     },
-    records::{
-        audit::ChangeContext,
-        listing::PageRequest,
-        unit_of_work::{Answer, UnitOfWork},
-    },
-    routes::funding_lines::{dto::CreateFundingLine, dto::FundingKind, handlers as funding},
+    records::listing::PageRequest,
+    routes::funding_lines::dto::{CreateFundingLine, FundingKind},
     state::AppState,
 };
 
@@ -38,7 +36,6 @@ fn fields_of(body: ApiJson<EventInput>) -> Result<EventFields, ApiError> {
 /// kind, partner and text.
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = [])),
     params(ListEventsQuery),
     responses((status = 200, description = "A page of events", body = EventList))
 )]
@@ -67,31 +64,22 @@ pub async fn list_events(
 /// Record an event
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = [])),
     request_body = EventInput,
     responses((status = 201, description = "Recorded", body = EventResponse, headers(
         ("Location" = String, description = "The event"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("")]
-pub async fn create_event(
-    caller: Authorized<WriteEvents>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    body: ApiJson<EventInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_event(change: Change<WriteEvents>, body: ApiJson<EventInput>) -> Result<Answer, ApiError> {
     let fields = fields_of(body)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, &caller, fields)
+    service::create(change.begin().await?, &change.caller, fields)
         .await?
-        .respond(|(view, version)| Answer::created(format!("/api/v1/events/{}", view.id), view, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|view| format!("/api/v1/events/{}", view.id))
+        .await
 }
 
 /// Read an event
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The event's id")),
     responses((status = 200, description = "The event", body = EventResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -110,27 +98,19 @@ pub async fn get_event(
 /// Minutes and decisions are usually added after the event. Needs `If-Match`.
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The event's id")),
     request_body = EventInput,
     responses((status = 200, description = "Updated", body = EventResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[put("/{id}")]
 pub async fn update_event(
-    caller: Authorized<WriteEvents>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteEvents>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<EventInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let fields = fields_of(body)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::replace(work, &caller, *id, &if_match, fields)
-        .await?
-        .respond(|(view, version)| Answer::record(200, view, *version))
-        .await?;
-    Ok(answer.into())
+    service::replace(change.begin().await?, &change.caller, *id, &if_match, fields).await?.answer_record().await
 }
 
 /// Archive an event
@@ -138,19 +118,16 @@ pub async fn update_event(
 /// Kept with its history. Needs `If-Match`.
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The event's id")),
     responses((status = 204, description = "Archived"))
 )]
 #[delete("/{id}")]
 pub async fn archive_event(
-    caller: Authorized<WriteEvents>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteEvents>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    service::archive(&state.db, &ChangeContext::new(&caller, &request_id), &caller, *id, &if_match).await?;
+    service::archive(change.db(), &change.context.clone(), &change.caller, *id, &if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -160,7 +137,6 @@ pub async fn archive_event(
 /// commitment and disbursement. Only round tables take pledges (422 otherwise).
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The round table's id")),
     request_body = CreatePledge,
     responses((status = 201, description = "The pledge", body = crate::routes::funding_lines::dto::FundingLineResponse, headers(
@@ -168,14 +144,12 @@ pub async fn archive_event(
 )]
 #[post("/{id}/pledges")]
 pub async fn create_pledge(
-    caller: Authorized<WriteProjects>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteProjects>,
     id: web::Path<Uuid>,
     body: ApiJson<CreatePledge>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let body = body.into_inner()?;
-    let round_table = service::round_table_for_pledge(&state.db, *id).await?;
+    let round_table = service::round_table_for_pledge(change.db(), *id).await?;
     let line = CreateFundingLine {
         partner_id: body.partner_id,
         kind: FundingKind::Pledge,
@@ -186,5 +160,14 @@ pub async fn create_pledge(
         note: Some(pledge_note(&round_table.title)),
         is_public: None,
     };
-    funding::create(&state, &caller, &request_id, body.project_id, line, Some(round_table.id)).await
+    funding_lines::service::create(
+        change.begin().await?,
+        &change.caller,
+        body.project_id,
+        line.into(),
+        Some(round_table.id),
+    )
+    .await?
+    .answer_created(crate::routes::funding_lines::location)
+    .await
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::dto::{CreateExchangeRate, ExchangeRateList, ExchangeRateResponse};
 pub use crate::domain::funding_lines::rates::Rates;
+use crate::http::change::Change;
 use crate::{
     auth::{
         Authorized,
@@ -14,12 +15,9 @@ use crate::{
     },
     domain::funding_lines::rules,
     error::ApiError,
-    http::{extract::ApiJson, middleware::RequestId},
+    http::extract::ApiJson,
     i18n::Text,
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, AuditEntry, UnitOfWork},
-    },
+    records::unit_of_work::{Answer, AuditEntry},
     state::AppState,
 };
 
@@ -38,7 +36,6 @@ fn response(model: exchange_rate::Model) -> ExchangeRateResponse {
 /// By currency and date. EUR is not listed: it is fixed at 655.957 XOF by the CFA franc parity.
 #[utoipa::path(
     tag = "financing",
-    security(("bearer" = [])),
     responses((status = 200, description = "The rates", body = ExchangeRateList))
 )]
 #[get("")]
@@ -60,7 +57,6 @@ pub async fn list_exchange_rates(
 /// rate for the same currency and date is a 409.
 #[utoipa::path(
     tag = "financing",
-    security(("bearer" = [])),
     request_body = CreateExchangeRate,
     responses(
         (status = 201, description = "Added", body = ExchangeRateResponse, headers(("Location" = String, description = "The list of rates"))),
@@ -69,20 +65,18 @@ pub async fn list_exchange_rates(
 )]
 #[post("")]
 pub async fn create_exchange_rate(
-    caller: Authorized<WriteRates>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteRates>,
     body: ApiJson<CreateExchangeRate>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let body = body.into_inner()?;
     let rate_to_xof = rules::new_rate(&body.currency, &body.rate_to_xof)?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
+    let work = change.begin().await?;
     let model = exchange_rate::ActiveModel {
         id: Set(Uuid::now_v7()),
         currency: Set(body.currency),
         rate_to_xof: Set(rate_to_xof),
         valid_from: Set(body.valid_from),
-        created_by: Set(Some(caller.id)),
+        created_by: Set(Some(change.id)),
         created_at: Set(Utc::now()),
     }
     .insert(work.db())
@@ -98,13 +92,11 @@ pub async fn create_exchange_rate(
         other => other,
     })?;
     let created = response(model);
-    let answer = work
-        .done(AuditEntry::created("exchange_rate", created.id, &created)?, created)
+    work.done(AuditEntry::created("exchange_rate", created.id, &created)?, created)
         .respond(|created| {
             let mut answer = Answer::json(201, created)?;
             answer.headers.push(("location", "/api/v1/exchange-rates".to_owned()));
             Ok(answer)
         })
-        .await?;
-    Ok(answer.into())
+        .await
 }

@@ -35,7 +35,6 @@ const BY_UPDATE: &[SortField] =
 /// `If-Modified-Since` (304).
 #[utoipa::path(
     tag = "partner",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(PartnerProjectsQuery),
     responses(
         (status = 200, description = "A page of projects", body = PartnerProjectList, headers(
@@ -72,7 +71,6 @@ pub async fn list_partner_projects(
 /// 404 for any project the caller does not take part in, whether it exists or not.
 #[utoipa::path(
     tag = "partner",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     responses(
         (status = 200, description = "The project", body = PartnerProject, headers(
@@ -98,7 +96,6 @@ pub async fn get_partner_project(
 /// Status moves and progress reports, oldest first; entries never change.
 #[utoipa::path(
     tag = "partner",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The project's id"), TimelineQuery),
     responses(
         (status = 200, description = "A page of the timeline", body = PartnerTimeline, headers(
@@ -141,7 +138,6 @@ pub async fn list_partner_status_updates(
 /// only once every transaction older than it has ended). Unchanged → 304 with `If-None-Match`.
 #[utoipa::path(
     tag = "partner",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(ChangesQuery),
     responses(
         (status = 200, description = "The next events", body = ChangeFeed, headers(

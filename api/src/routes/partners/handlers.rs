@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
 use super::dto::{CreatePartner, ListPartnersQuery, PartnerList, PartnerResponse, PartnerSort, UpdatePartner};
+use crate::http::change::Change;
 use crate::{
     auth::{
         Authorized,
@@ -13,12 +14,11 @@ use crate::{
         store,
     },
     error::ApiError,
-    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId, pagination::page_limit},
+    http::{concurrency::IfMatch, extract::ApiJson, pagination::page_limit},
     records::audit_trail::AuditEventList,
     records::{
-        audit::ChangeContext,
         listing::{Listing, PageRequest, Sort},
-        unit_of_work::{Answer, UnitOfWork},
+        unit_of_work::Answer,
     },
     routes::audit::HistoryQuery,
     state::AppState,
@@ -35,7 +35,6 @@ fn location(id: Uuid) -> String {
 /// ignoring accents and case. Keyset pagination: pass `next_cursor` back as `cursor`.
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
     params(ListPartnersQuery),
     responses((status = 200, description = "A page of partners", body = PartnerList))
 )]
@@ -71,7 +70,6 @@ pub async fn list_partners(
 /// Read a partner
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The partner's id")),
     responses((status = 200, description = "The partner", body = PartnerResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -80,9 +78,9 @@ pub async fn get_partner(
     _caller: Authorized<ReadPartners>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let (model, view) = store::find(&state.db, *id).await?;
-    Ok(Answer::record(200, &view, model.version)?.into())
+    Answer::record(200, &view, model.version)
 }
 
 /// Add a partner
@@ -91,8 +89,6 @@ pub async fn get_partner(
 /// `Idempotency-Key`.
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to a retry with the same key and body")),
     request_body = CreatePartner,
     responses(
         (status = 201, description = "Created", body = PartnerResponse, headers(
@@ -101,19 +97,9 @@ pub async fn get_partner(
     )
 )]
 #[post("")]
-pub async fn create_partner(
-    caller: Authorized<WritePartners>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    body: ApiJson<CreatePartner>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_partner(change: Change<WritePartners>, body: ApiJson<CreatePartner>) -> Result<Answer, ApiError> {
     let fields = body.into_inner()?.into();
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, fields)
-        .await?
-        .respond(|(view, version)| Answer::created(location(view.id), view, *version))
-        .await?;
-    Ok(answer.into())
+    service::create(change.begin().await?, fields).await?.answer_created(|view| location(view.id)).await
 }
 
 /// Change a partner
@@ -122,7 +108,6 @@ pub async fn create_partner(
 /// `contacts` replace the lists.
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The partner's id")),
     request_body = UpdatePartner,
     responses(
@@ -132,20 +117,13 @@ pub async fn create_partner(
 )]
 #[patch("/{id}")]
 pub async fn update_partner(
-    caller: Authorized<WritePartners>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WritePartners>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<UpdatePartner>,
-) -> Result<HttpResponse, ApiError> {
-    let change = body.into_inner()?.into();
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::update(work, *id, &if_match, change)
-        .await?
-        .respond(|(view, version)| Answer::record(200, view, *version))
-        .await?;
-    Ok(answer.into())
+) -> Result<Answer, ApiError> {
+    let edits = body.into_inner()?.into();
+    service::update(change.begin().await?, *id, &if_match, edits).await?.answer_record().await
 }
 
 /// Archive a partner
@@ -154,39 +132,29 @@ pub async fn update_partner(
 /// the director can restore it. Needs `If-Match`.
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The partner's id")),
     responses((status = 204, description = "Archived"))
 )]
 #[delete("/{id}")]
 pub async fn archive_partner(
-    caller: Authorized<WritePartners>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WritePartners>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    service::set_archived(&state.db, ChangeContext::new(&caller, &request_id), *id, Some(&if_match), true).await?;
-    Ok(Answer::no_content().into())
+) -> Result<Answer, ApiError> {
+    service::set_archived(change.db(), change.context.clone(), *id, Some(&if_match), true).await?;
+    Ok(Answer::no_content())
 }
 
 /// Restore an archived partner
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The partner's id")),
     responses((status = 200, description = "Restored", body = PartnerResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[post("/{id}/restore")]
-pub async fn restore_partner(
-    caller: Authorized<RestoreRecords>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let (view, version) =
-        service::set_archived(&state.db, ChangeContext::new(&caller, &request_id), *id, None, false).await?;
-    Ok(Answer::record(200, &view, version)?.into())
+pub async fn restore_partner(change: Change<RestoreRecords>, id: web::Path<Uuid>) -> Result<Answer, ApiError> {
+    let (view, version) = service::set_archived(change.db(), change.context.clone(), *id, None, false).await?;
+    Answer::record(200, &view, version)
 }
 
 /// The history of a partner
@@ -195,7 +163,6 @@ pub async fn restore_partner(
 /// and after.
 #[utoipa::path(
     tag = "partners",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The partner's id"), HistoryQuery),
     responses((status = 200, description = "A page of changes", body = AuditEventList))
 )]
@@ -207,16 +174,5 @@ pub async fn partner_history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     store::find_model(&state.db, *id).await?;
-    let id = id.to_string();
-    let list = crate::records::audit_trail::page(
-        &state.db,
-        None,
-        Some(ENTITY),
-        Some(&id),
-        None,
-        query.limit,
-        query.cursor.as_deref(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(list))
+    crate::routes::audit::record_history(&state.db, ENTITY, *id, &query).await
 }

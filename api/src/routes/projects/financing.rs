@@ -6,18 +6,20 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 pub use crate::domain::projects::financing::ProjectFinancing;
+use crate::http::change::Change;
+use crate::records::unit_of_work::Answer;
 use crate::{
     auth::{
         Authorized,
         policy::{ReadProjects, WriteProjects},
     },
-    domain::projects::{financing::financing, store},
-    error::ApiError,
-    http::{extract::ApiJson, middleware::RequestId},
-    routes::funding_lines::{
-        dto::{CreateFundingLine, FundingLineList, ListFundingLinesQuery},
-        handlers,
+    domain::{
+        funding_lines,
+        projects::{financing::financing, store},
     },
+    error::ApiError,
+    http::extract::ApiJson,
+    routes::funding_lines::dto::{CreateFundingLine, FundingLineList, ListFundingLinesQuery},
     state::AppState,
 };
 
@@ -28,7 +30,6 @@ use crate::{
 /// dated rates; each line rounded to the franc), and the share of classic PTFs.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 200, description = "The financing", body = ProjectFinancing))
 )]
@@ -55,7 +56,6 @@ pub struct ProjectLinesQuery {
 /// A project's funding lines
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id"), ProjectLinesQuery),
     responses((status = 200, description = "A page of funding lines", body = FundingLineList))
 )]
@@ -79,7 +79,7 @@ pub async fn list_project_funding_lines(
         limit: query.limit,
         cursor: query.cursor.clone(),
     };
-    Ok(HttpResponse::Ok().json(handlers::list(&state.db, &query).await?))
+    Ok(HttpResponse::Ok().json(crate::routes::funding_lines::page(&state.db, &query).await?))
 }
 
 /// Add a funding line to a project
@@ -90,20 +90,20 @@ pub async fn list_project_funding_lines(
 /// `Idempotency-Key`.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The project's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to a retry with the same key and body")),
+    params(("id" = Uuid, Path, description = "The project's id")),
     request_body = CreateFundingLine,
     responses((status = 201, description = "Created", body = crate::routes::funding_lines::dto::FundingLineResponse, headers(
         ("Location" = String, description = "The new line"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/{id}/funding-lines")]
 pub async fn create_funding_line(
-    caller: Authorized<WriteProjects>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteProjects>,
     id: web::Path<Uuid>,
     body: ApiJson<CreateFundingLine>,
-) -> Result<HttpResponse, ApiError> {
-    handlers::create(&state, &caller, &request_id, *id, body.into_inner()?, None).await
+) -> Result<Answer, ApiError> {
+    let line = body.into_inner()?.into();
+    funding_lines::service::create(change.begin().await?, &change.caller, *id, line, None)
+        .await?
+        .answer_created(crate::routes::funding_lines::location)
+        .await
 }

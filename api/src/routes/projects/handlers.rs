@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
 use super::dto::{CreateProject, ListProjectsQuery, ProjectList, ProjectResponse, ProjectSort, UpdateProject};
+use crate::http::change::Change;
 use crate::{
     auth::{
         Authorized,
@@ -15,12 +16,11 @@ use crate::{
         types::ENTITY,
     },
     error::ApiError,
-    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId, pagination::page_limit},
+    http::{concurrency::IfMatch, extract::ApiJson, pagination::page_limit},
     records::audit_trail::AuditEventList,
     records::{
-        audit::ChangeContext,
         listing::{PageRequest, Sort},
-        unit_of_work::{Answer, UnitOfWork},
+        unit_of_work::Answer,
     },
     routes::audit::HistoryQuery,
     state::AppState,
@@ -37,7 +37,6 @@ pub fn location(id: Uuid) -> String {
 /// AND. Keyset pagination: pass `next_cursor` back as `cursor`.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(ListProjectsQuery),
     responses((status = 200, description = "A page of projects", body = ProjectList))
 )]
@@ -69,7 +68,6 @@ pub async fn list_projects(
 /// Read a project
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 200, description = "The project", body = ProjectResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -78,9 +76,9 @@ pub async fn get_project(
     _caller: Authorized<ReadProjects>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let (model, response) = store::find(&state.db, *id).await?;
-    Ok(Answer::record(200, &response, model.version)?.into())
+    Answer::record(200, &response, model.version)
 }
 
 /// Record a new project
@@ -90,26 +88,17 @@ pub async fn get_project(
 /// agreement's partners. Honours `Idempotency-Key`.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to a retry with the same key and body")),
     request_body = CreateProject,
     responses((status = 201, description = "Created", body = ProjectResponse, headers(
         ("Location" = String, description = "The new project"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("")]
-pub async fn create_project(
-    caller: Authorized<WriteProjects>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    body: ApiJson<CreateProject>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_project(change: Change<WriteProjects>, body: ApiJson<CreateProject>) -> Result<Answer, ApiError> {
     let fields = ProjectFields::from(body.into_inner()?);
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, &caller, fields)
+    service::create(change.begin().await?, &change.caller, fields)
         .await?
-        .respond(|(response, version)| Answer::created(location(response.id), response, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|response| location(response.id))
+        .await
 }
 
 /// Change a project
@@ -117,27 +106,19 @@ pub async fn create_project(
 /// Needs `If-Match`. Status and progress change through `POST …/status-updates`.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     request_body = UpdateProject,
     responses((status = 200, description = "Updated", body = ProjectResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/{id}")]
 pub async fn update_project(
-    caller: Authorized<WriteProjects>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteProjects>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<UpdateProject>,
-) -> Result<HttpResponse, ApiError> {
-    let change = body.into_inner()?.into();
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::update(work, &caller, *id, &if_match, change)
-        .await?
-        .respond(|(response, version)| Answer::record(200, response, *version))
-        .await?;
-    Ok(answer.into())
+) -> Result<Answer, ApiError> {
+    let edits = body.into_inner()?.into();
+    service::update(change.begin().await?, &change.caller, *id, &if_match, edits).await?.answer_record().await
 }
 
 /// Archive a project
@@ -146,40 +127,31 @@ pub async fn update_project(
 /// director can restore it. Needs `If-Match`.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 204, description = "Archived"))
 )]
 #[delete("/{id}")]
 pub async fn archive_project(
-    caller: Authorized<WriteProjects>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteProjects>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    let context = ChangeContext::new(&caller, &request_id);
-    service::set_archived(&state.db, &context, &caller, *id, Some(&if_match), true).await?;
-    Ok(Answer::no_content().into())
+) -> Result<Answer, ApiError> {
+    let context = change.context.clone();
+    service::set_archived(change.db(), &context, &change.caller, *id, Some(&if_match), true).await?;
+    Ok(Answer::no_content())
 }
 
 /// Restore an archived project
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 200, description = "Restored", body = ProjectResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[post("/{id}/restore")]
-pub async fn restore_project(
-    caller: Authorized<RestoreRecords>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let context = ChangeContext::new(&caller, &request_id);
-    let (response, version) = service::set_archived(&state.db, &context, &caller, *id, None, false).await?;
-    Ok(Answer::record(200, &response, version)?.into())
+pub async fn restore_project(change: Change<RestoreRecords>, id: web::Path<Uuid>) -> Result<Answer, ApiError> {
+    let context = change.context.clone();
+    let (response, version) = service::set_archived(change.db(), &context, &change.caller, *id, None, false).await?;
+    Answer::record(200, &response, version)
 }
 
 /// The history of a project
@@ -187,7 +159,6 @@ pub async fn restore_project(
 /// Every change of the record, newest first, with who, when, which request, before and after.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id"), HistoryQuery),
     responses((status = 200, description = "A page of changes", body = AuditEventList))
 )]
@@ -199,16 +170,5 @@ pub async fn project_history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     store::exists(&state.db, *id).await?;
-    let id = id.to_string();
-    let list = crate::records::audit_trail::page(
-        &state.db,
-        None,
-        Some(ENTITY),
-        Some(&id),
-        None,
-        query.limit,
-        query.cursor.as_deref(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(list))
+    crate::routes::audit::record_history(&state.db, ENTITY, *id, &query).await
 }

@@ -9,6 +9,8 @@ use super::{
     dto::{CreateStatusUpdate, StatusUpdateList, StatusUpdateResponse},
     handlers::location,
 };
+use crate::http::change::Change;
+use crate::records::unit_of_work::Answer;
 use crate::{
     auth::{
         Authorized,
@@ -19,12 +21,7 @@ use crate::{
     http::{
         concurrency::IfMatch,
         extract::ApiJson,
-        middleware::RequestId,
         pagination::{decode_cursor, page_limit, split_page},
-    },
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, UnitOfWork},
     },
     state::AppState,
 };
@@ -57,7 +54,6 @@ pub async fn timeline_page(
 /// corrects an earlier one.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The project's id"), TimelineQuery),
     responses((status = 200, description = "A page of the timeline", body = StatusUpdateList))
 )]
@@ -81,9 +77,7 @@ pub async fn list_status_updates(
 /// when sent.
 #[utoipa::path(
     tag = "projects",
-    security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The project's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to a retry with the same key and body")),
+    params(("id" = Uuid, Path, description = "The project's id")),
     request_body = CreateStatusUpdate,
     responses(
         (status = 201, description = "The new timeline entry", body = StatusUpdateResponse, headers(
@@ -93,18 +87,14 @@ pub async fn list_status_updates(
 )]
 #[post("/{id}/status-updates")]
 pub async fn create_status_update(
-    caller: Authorized<WriteProjects>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<WriteProjects>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<CreateStatusUpdate>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let report = body.into_inner()?.into();
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::report(work, &caller, *id, &if_match, report)
+    service::report(change.begin().await?, &change.caller, *id, &if_match, report)
         .await?
-        .respond(|(entry, version)| Answer::created(location(entry.project_id) + "/status-updates", entry, *version))
-        .await?;
-    Ok(answer.into())
+        .answer_created(|entry| location(entry.project_id) + "/status-updates")
+        .await
 }

@@ -29,7 +29,7 @@ const AGREEMENT_SCOPE: &str = "a.archived_at IS NULL AND (CAST(? AS TEXT) IS NUL
     AND (CAST(? AS INTEGER) = 0 OR a.signed_year BETWEEN ? AND ?)";
 
 /// Agreements by kind × status, by division and by decade of signing
-#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(tag = "stats", params(StatsQuery),
     responses((status = 200, description = "The counts", body = AgreementStats)))]
 #[get("/agreements")]
 pub async fn agreement_stats(
@@ -96,7 +96,7 @@ pub struct InactiveList {
 ///
 /// Agreements not ended with no project changed, no event and no evaluation for `months` months
 /// (24 by default): the relations to revive.
-#[utoipa::path(tag = "stats", security(("bearer" = [])), params(InactiveQuery),
+#[utoipa::path(tag = "stats", params(InactiveQuery),
     responses((status = 200, description = "The inactive relations", body = InactiveList)))]
 #[get("/agreements/inactive")]
 pub async fn inactive_agreements(

@@ -60,7 +60,7 @@ fn flows(sums: &FlowSums) -> XofFlows {
 /// Live funding lines of live projects, summed by the database per day, kind, currency and funder
 /// kind; each group converted to XOF at the rate of its day (EUR at 655.957) and rounded to the
 /// franc once.
-#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(tag = "stats", params(StatsQuery),
     responses((status = 200, description = "The financing", body = FinancingStats)))]
 #[get("/financing")]
 pub async fn financing_stats(

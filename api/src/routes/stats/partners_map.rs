@@ -14,7 +14,7 @@ use crate::{
 /// Every live partner with coordinates, as a Point ([longitude, latitude]) with its name, kind,
 /// country and number of live agreements. With `division`, only partners party to an agreement of
 /// that division.
-#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(tag = "stats", params(StatsQuery),
     responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object)))]
 #[get("/partners.geojson")]
 pub async fn partners_geojson(

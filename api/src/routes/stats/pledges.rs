@@ -37,7 +37,7 @@ pub struct PledgeStats {
 }
 
 /// Round-table pledges followed to commitment and disbursement, per PTF
-#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(tag = "stats", params(StatsQuery),
     responses((status = 200, description = "The follow-up", body = PledgeStats)))]
 #[get("/pledges")]
 pub async fn pledge_stats(

@@ -32,7 +32,7 @@ const PROJECT_SCOPE: &str =
     "p.archived_at IS NULL AND (CAST(? AS TEXT) IS NULL OR p.division = ?) AND p.start_year BETWEEN ? AND ?";
 
 /// Projects by status × domain, by commune, by division, and their progress
-#[utoipa::path(tag = "stats", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(tag = "stats", params(StatsQuery),
     responses((status = 200, description = "The counts", body = ProjectStats)))]
 #[get("/projects")]
 pub async fn project_stats(

@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
 use super::dto::{AccountList, AccountResponse, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
+use crate::http::change::Change;
 use crate::{
     auth::{
         Authorized,
@@ -18,14 +19,9 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
-        middleware::RequestId,
         pagination::page_limit,
     },
-    records::{
-        audit::ChangeContext,
-        listing::PageRequest,
-        unit_of_work::{Answer, UnitOfWork},
-    },
+    records::{listing::PageRequest, unit_of_work::Answer},
     state::AppState,
 };
 
@@ -54,7 +50,6 @@ pub fn with_etag(model: entity::account::Model) -> Result<HttpResponse, ApiError
 /// List the DJCD's people
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(ListAccountsQuery),
     responses((status = 200, description = "A page of accounts", body = AccountList))
 )]
@@ -72,7 +67,6 @@ pub async fn list_users(
 /// Without `password`, a temporary one is generated and returned once in the answer.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     request_body = CreateUser,
     responses(
         (status = 201, description = "Created", body = AccountWithPassword, headers(("Location" = String, description = "The new account"))),
@@ -80,12 +74,7 @@ pub async fn list_users(
     )
 )]
 #[post("")]
-pub async fn create_user(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    body: ApiJson<CreateUser>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_user(change: Change<ManageUsers>, body: ApiJson<CreateUser>) -> Result<Answer, ApiError> {
     let (new, chosen) = body.into_inner()?.into_new();
     let (password, temporary) = match chosen {
         Some(password) => (password, None),
@@ -96,22 +85,19 @@ pub async fn create_user(
     };
     rules::check_new_person(&new, &password)?;
     let hash = service::hash_password(password).await?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create_person(work, new, hash)
+    service::create_person(change.begin().await?, new, hash)
         .await?
         .respond(|(account, version)| {
             let location = format!("/api/v1/users/{}", account.id);
             let body = AccountWithPassword { account: account.clone(), temporary_password: temporary };
             Answer::created(location, &body, *version)
         })
-        .await?;
-    Ok(answer.into())
+        .await
 }
 
 /// Read a person's account
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     responses((status = 200, description = "The account", body = AccountResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -131,7 +117,6 @@ pub async fn get_user(
 /// division or activity here (409).
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     request_body = UpdateUser,
     responses(
@@ -141,20 +126,13 @@ pub async fn get_user(
 )]
 #[patch("/{id}")]
 pub async fn update_user(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<ManageUsers>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: ApiJson<UpdateUser>,
-) -> Result<HttpResponse, ApiError> {
-    let change = PersonChange::from(body.into_inner()?);
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::update_person(work, &caller, *id, &if_match, change)
-        .await?
-        .respond(|(account, version)| Answer::record(200, account, *version))
-        .await?;
-    Ok(answer.into())
+) -> Result<Answer, ApiError> {
+    let edits = PersonChange::from(body.into_inner()?);
+    service::update_person(change.begin().await?, &change.caller, *id, &if_match, edits).await?.answer_record().await
 }
 
 /// Deactivate a person's account
@@ -163,7 +141,6 @@ pub async fn update_user(
 /// once. Needs `If-Match`.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     responses(
         (status = 204, description = "Deactivated"),
@@ -172,15 +149,13 @@ pub async fn update_user(
 )]
 #[delete("/{id}")]
 pub async fn deactivate_user(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<ManageUsers>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let outcome = service::deactivate(work, &caller, KIND_PERSON, *id, &if_match).await?;
-    Ok(outcome.respond(|()| Ok(Answer::no_content())).await?.into())
+    let work = change.begin().await?;
+    let outcome = service::deactivate(work, &change.caller, KIND_PERSON, *id, &if_match).await?;
+    Ok(outcome.answer_no_content().await?.into())
 }
 
 /// Reset a person's password
@@ -189,7 +164,6 @@ pub async fn deactivate_user(
 /// account (409): that takes the current password, at `PUT /api/v1/auth/password`.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The new temporary password", body = AccountWithPassword),
@@ -197,22 +171,15 @@ pub async fn deactivate_user(
     )
 )]
 #[post("/{id}/password-reset")]
-pub async fn reset_user_password(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    service::authorize(&caller, *id, AccountChange::PasswordReset)?;
+pub async fn reset_user_password(change: Change<ManageUsers>, id: web::Path<Uuid>) -> Result<Answer, ApiError> {
+    service::authorize(&change.caller, *id, AccountChange::PasswordReset)?;
     let temporary = secrets::random_secret()?;
     let hash = service::hash_password(temporary.clone()).await?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::reset_password(work, *id, hash)
+    service::reset_password(change.begin().await?, *id, hash)
         .await?
         .respond(|(account, version)| {
             let body = AccountWithPassword { account: account.clone(), temporary_password: Some(temporary) };
             Answer::record(200, &body, *version)
         })
-        .await?;
-    Ok(answer.into())
+        .await
 }

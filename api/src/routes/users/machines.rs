@@ -7,6 +7,7 @@ use super::{
     dto::{AccountList, CreateMachineAccount, ListAccountsQuery, MachineCredentials},
     handlers::{list_accounts, with_etag},
 };
+use crate::http::change::Change;
 use crate::{
     auth::{Authorized, policy::ManageUsers, secrets},
     domain::accounts::{
@@ -14,18 +15,14 @@ use crate::{
         types::{AccountResponse, KIND_MACHINE, NewMachine},
     },
     error::ApiError,
-    http::{concurrency::IfMatch, extract::ApiJson, middleware::RequestId},
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, UnitOfWork},
-    },
+    http::{concurrency::IfMatch, extract::ApiJson},
+    records::unit_of_work::Answer,
     state::AppState,
 };
 
 /// List partners' machine accounts
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(ListAccountsQuery),
     responses((status = 200, description = "A page of machine accounts", body = AccountList))
 )]
@@ -43,35 +40,29 @@ pub async fn list_machine_accounts(
 /// The answer carries the `client_id` and the `client_secret`; the secret is shown only here.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     request_body = CreateMachineAccount,
     responses((status = 201, description = "Created", body = MachineCredentials, headers(("Location" = String, description = "The new account"))))
 )]
 #[post("")]
 pub async fn create_machine_account(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<ManageUsers>,
     body: ApiJson<CreateMachineAccount>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let new = NewMachine::from(body.into_inner()?);
     rules::check_machine_name(&new.name)?;
     let secret = secrets::random_secret()?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create_machine(work, new, secrets::hash_secret(&secret))
+    service::create_machine(change.begin().await?, new, secrets::hash_secret(&secret))
         .await?
         .respond(|(account, version, client_id)| {
             let location = format!("/api/v1/machine-accounts/{}", account.id);
             Answer::created(location, &credentials(account, client_id, secret), *version)
         })
-        .await?;
-    Ok(answer.into())
+        .await
 }
 
 /// Read a machine account
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     responses((status = 200, description = "The account", body = AccountResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -91,7 +82,6 @@ pub async fn get_machine_account(
 /// the one in force) and the other 409 `concurrent_change`, issuing nothing.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The new credentials", body = MachineCredentials),
@@ -99,23 +89,16 @@ pub async fn get_machine_account(
     )
 )]
 #[post("/{id}/secret")]
-pub async fn rotate_machine_secret(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_machine_secret(change: Change<ManageUsers>, id: web::Path<Uuid>) -> Result<Answer, ApiError> {
     // The version this request found on arrival: see `rules::check_unchanged_since`.
-    let seen = store::find(&state.db, KIND_MACHINE, *id).await?.version;
+    let seen = store::find(change.db(), KIND_MACHINE, *id).await?.version;
     let secret = secrets::random_secret()?;
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::rotate_secret(work, *id, seen, secrets::hash_secret(&secret))
+    service::rotate_secret(change.begin().await?, *id, seen, secrets::hash_secret(&secret))
         .await?
         .respond(|(account, version, client_id)| {
             Answer::record(200, &credentials(account, client_id, secret), *version)
         })
-        .await?;
-    Ok(answer.into())
+        .await
 }
 
 /// Deactivate a machine account
@@ -123,21 +106,18 @@ pub async fn rotate_machine_secret(
 /// Its tokens stop working at once. Needs `If-Match`.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The account's id")),
     responses((status = 204, description = "Deactivated"))
 )]
 #[delete("/{id}")]
 pub async fn deactivate_machine_account(
-    caller: Authorized<ManageUsers>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<ManageUsers>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let outcome = service::deactivate(work, &caller, KIND_MACHINE, *id, &if_match).await?;
-    Ok(outcome.respond(|()| Ok(Answer::no_content())).await?.into())
+    let work = change.begin().await?;
+    let outcome = service::deactivate(work, &change.caller, KIND_MACHINE, *id, &if_match).await?;
+    Ok(outcome.answer_no_content().await?.into())
 }
 
 fn credentials(account: &AccountResponse, client_id: &str, client_secret: String) -> MachineCredentials {

@@ -5,6 +5,7 @@ use uuid::Uuid;
 use super::dto::{
     CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, WebhookCreated, WebhookList, WebhookResponse,
 };
+use crate::http::change::Change;
 use crate::{
     auth::{Authorized, policy::ManageWebhooks, throttle},
     config::Environment,
@@ -13,13 +14,9 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
-        middleware::RequestId,
         pagination::{decode_cursor, page_limit, split_page},
     },
-    records::{
-        audit::ChangeContext,
-        unit_of_work::{Answer, UnitOfWork},
-    },
+    records::unit_of_work::Answer,
     state::AppState,
 };
 
@@ -28,7 +25,6 @@ use crate::{
 /// A partner system sees its own; the director sees every endpoint.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = []), ("client_credentials" = [])),
     responses((status = 200, description = "The endpoints", body = WebhookList))
 )]
 #[get("")]
@@ -49,7 +45,6 @@ pub async fn list_webhooks(
 /// no redirects are followed; URLs resolving to private or link-local addresses are refused.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = []), ("client_credentials" = [])),
     request_body = CreateWebhook,
     responses(
         (status = 201, description = "Registered; the secret is shown only here", body = WebhookCreated, headers(
@@ -59,11 +54,10 @@ pub async fn list_webhooks(
 )]
 #[post("")]
 pub async fn create_webhook(
-    caller: Authorized<ManageWebhooks>,
-    request_id: RequestId,
+    change: Change<ManageWebhooks>,
     state: web::Data<AppState>,
     body: ApiJson<CreateWebhook>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Answer, ApiError> {
     let body = body.into_inner()?;
     let settings = &state.settings;
     let limits = EndpointLimits {
@@ -71,21 +65,18 @@ pub async fn create_webhook(
         allow_private: settings.partners.webhook_allow_private,
         max_per_partner: settings.partners.webhook_max_endpoints_per_partner,
     };
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    let answer = service::create(work, &caller, &limits, body.into())
+    service::create(change.begin().await?, &change.caller, &limits, body.into())
         .await?
         .respond(|(webhook, secret, version)| {
             let created = WebhookCreated { webhook: webhook.clone(), secret: secret.clone() };
             Answer::created(format!("/api/v1/webhooks/{}", webhook.id), &created, *version)
         })
-        .await?;
-    Ok(answer.into())
+        .await
 }
 
 /// Read a webhook endpoint
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id")),
     responses((status = 200, description = "The endpoint", body = WebhookResponse, headers(("ETag" = String, description = "Its version"))))
 )]
@@ -106,20 +97,17 @@ pub async fn get_webhook(
 /// Deliveries stop; the endpoint and its delivery log are kept (archived). Needs `If-Match`.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id")),
     responses((status = 204, description = "Removed"))
 )]
 #[delete("/{id}")]
 pub async fn delete_webhook(
-    caller: Authorized<ManageWebhooks>,
-    request_id: RequestId,
-    state: web::Data<AppState>,
+    change: Change<ManageWebhooks>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let work = UnitOfWork::begin(&state.db, ChangeContext::new(&caller, &request_id)).await?;
-    Ok(service::archive(work, &caller, *id, &if_match).await?.into())
+    let work = change.begin().await?;
+    Ok(service::archive(work, &change.caller, *id, &if_match).await?.into())
 }
 
 /// The delivery log of an endpoint
@@ -127,7 +115,6 @@ pub async fn delete_webhook(
 /// Newest first: every event sent or to send, with its attempts and the receiver's last answer.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id"), DeliveriesQuery),
     responses((status = 200, description = "A page of deliveries", body = DeliveryList))
 )]
@@ -154,7 +141,6 @@ pub async fn list_webhook_deliveries(
 /// `Retry-After` beyond).
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id"), ("delivery_id" = Uuid, Path, description = "The delivery to repeat")),
     responses((status = 202, description = "Queued", body = DeliveryResponse, headers(("Location" = String, description = "The endpoint's deliveries"))))
 )]
