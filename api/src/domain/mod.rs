@@ -14,4 +14,5 @@ pub mod partner_view;
 pub mod partners;
 pub mod projects;
 pub mod staff;
+pub mod status_moves;
 pub mod webhook_endpoints;

@@ -110,6 +110,24 @@ mod tests {
     }
 
     #[test]
+    fn idempotency_keys_have_no_example_for_swagger_ui_to_prefill() {
+        let document = document();
+        let mut seen = 0;
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    if parameter["name"] == "Idempotency-Key" {
+                        seen += 1;
+                        assert!(parameter.get("example").is_none(), "{method} {path} pre-fills Idempotency-Key");
+                        assert!(parameter.get("examples").is_none(), "{method} {path} pre-fills Idempotency-Key");
+                    }
+                }
+            }
+        }
+        assert!(seen > 10, "only {seen} operations take Idempotency-Key");
+    }
+
+    #[test]
     fn every_operation_is_in_the_policy_table() {
         let document = document();
         for (path, item) in document["paths"].as_object().expect("paths") {

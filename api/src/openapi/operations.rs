@@ -116,9 +116,13 @@ fn complete_idempotency_key(operation: &mut Map<String, Value>) {
     parameter["schema"] =
         json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN});
     parameter["description"] = json!(
-        "Any 1 to 255 visible ASCII characters, new for each change (a UUID does). A retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first request is being served, a 409."
+        "Any 1 to 255 visible ASCII characters, new for each change (a fresh UUID does). A retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first request is being served, a 409. In Swagger UI, leave it empty (or type a new value each time): a key kept from one try to the next makes every later change a replay or a 422. / Laisser vide dans Swagger UI."
     );
-    parameter["example"] = json!("0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e");
+    // No example on purpose: Swagger UI pre-fills examples, and one fixed key would turn every
+    // later POST of that user into a replay or a 422 for a day.
+    if let Some(parameter) = parameter.as_object_mut() {
+        parameter.remove("example");
+    }
     let responses = operation.entry("responses").or_insert_with(|| json!({}));
     let Some(responses) = responses.as_object_mut() else { return };
     responses.entry("422").or_insert_with(|| json!({"$ref": "#/components/responses/ValidationFailed"}));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
-use entity::{funding_line, partner, project};
+use entity::{partner, project};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use uuid::Uuid;
@@ -115,20 +115,8 @@ async fn partner_activities(
 async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>) -> Result<Vec<Activity>, ApiError> {
     let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
     let projects = queries::responses(db, models).await?;
-    let lines = funding_line::Entity::find()
-        .filter(funding_line::Column::ProjectId.is_in(ids))
-        .filter(funding_line::Column::ArchivedAt.is_null())
-        .order_by_asc(funding_line::Column::Id)
-        .all(db)
-        .await?;
-    let funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
-    let funders: HashMap<Uuid, partner::Model> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(funder_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let lines = crate::domain::funding_lines::store::live_lines_of(db, ids).await?;
+    let funders = crate::domain::partners::store::by_ids(db, lines.iter().map(|l| l.partner_id)).await?;
     let mut transactions: HashMap<Uuid, Vec<Transaction>> = HashMap::new();
     for line in lines {
         // The funder is a foreign key (partners are never deleted); an unknown kind is an error.

@@ -2,7 +2,6 @@
 //! needs, and the checks of the editable fields. Who may make a move is `auth::policy`'s
 //! `may_move_agreement`.
 use chrono::Datelike;
-use serde_json::{Map, Value};
 
 use super::types::{
     AgreementFields,
@@ -33,20 +32,7 @@ pub fn is_routine_move(from: AgreementStatus, to: AgreementStatus) -> bool {
 
 /// A 409 listing the allowed moves when `from → to` is not one of them.
 pub fn check_move(from: AgreementStatus, to: AgreementStatus) -> Result<(), ApiError> {
-    if allowed_moves(from).contains(&to) {
-        return Ok(());
-    }
-    let mut extra = Map::new();
-    extra.insert("from".into(), Value::from(from.as_str()));
-    extra.insert("allowed".into(), Value::from(allowed_moves(from).iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-    Err(ApiError::Conflict {
-        code: "invalid_transition",
-        detail: Text::new(
-            format!("Passage de « {} » à « {} » impossible.", from.as_str(), to.as_str()),
-            format!("Cannot move from \"{}\" to \"{}\".", from.as_str(), to.as_str()),
-        ),
-        extra,
-    })
+    crate::domain::status_moves::check_move(from, to, allowed_moves(from), AgreementStatus::as_str)
 }
 
 /// A move's reason: required, at most 2000 characters; kept without surrounding spaces.

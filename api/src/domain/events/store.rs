@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::{event, event_agreement, event_partner, event_project, event_staff, partner};
+use entity::{event, event_agreement, event_partner, event_project, event_staff};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -40,15 +40,11 @@ pub async fn views(db: &impl ConnectionTrait, models: Vec<event::Model>) -> Resu
     let agreement_rows =
         event_agreement::Entity::find().filter(event_agreement::Column::EventId.is_in(ids.clone())).all(db).await?;
     let project_rows = event_project::Entity::find().filter(event_project::Column::EventId.is_in(ids)).all(db).await?;
-    let mut partner_ids: Vec<Uuid> = partner_rows.iter().map(|r| r.partner_id).collect();
-    partner_ids.extend(models.iter().filter_map(|m| m.organiser_partner_id));
-    let partners: HashMap<Uuid, partner::Model> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(partner_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let partners = crate::domain::partners::store::by_ids(
+        db,
+        partner_rows.iter().map(|r| r.partner_id).chain(models.iter().filter_map(|m| m.organiser_partner_id)),
+    )
+    .await?;
     let mut by_event: HashMap<Uuid, Links> = HashMap::new();
     for row in partner_rows {
         by_event.entry(row.event_id).or_default().0.push(row.partner_id);

@@ -1,12 +1,11 @@
 //! The queries of funding lines, and the few facts of their project they need (read here rather
 //! than through the project aggregate, which reads funding lines for its financing).
-use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::{funding_line, partner, project, project_participant};
+use entity::{funding_line, project, project_participant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -66,21 +65,25 @@ pub async fn touch_project(db: &impl ConnectionTrait, id: Uuid) -> Result<(), Ap
     Ok(())
 }
 
+/// The live (not archived) funding lines of `projects`, oldest first.
+pub async fn live_lines_of(
+    db: &impl ConnectionTrait,
+    projects: Vec<Uuid>,
+) -> Result<Vec<funding_line::Model>, ApiError> {
+    Ok(funding_line::Entity::find()
+        .filter(funding_line::Column::ProjectId.is_in(projects))
+        .filter(funding_line::Column::ArchivedAt.is_null())
+        .order_by_asc(funding_line::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// Funding lines as the API shows them, converted to XOF with the rates in force on their dates.
 pub async fn responses(
     db: &impl ConnectionTrait,
     models: Vec<funding_line::Model>,
 ) -> Result<Vec<FundingLineResponse>, ApiError> {
-    let mut partner_ids: Vec<Uuid> = models.iter().map(|m| m.partner_id).collect();
-    partner_ids.sort();
-    partner_ids.dedup();
-    let partners: HashMap<Uuid, partner::Model> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(partner_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let partners = crate::domain::partners::store::by_ids(db, models.iter().map(|m| m.partner_id)).await?;
     let rates = Rates::load(db).await?;
     let mut shown = Vec::with_capacity(models.len());
     for model in models {

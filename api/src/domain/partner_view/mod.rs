@@ -2,8 +2,8 @@
 //! of queries: the partner API, the IATI file and the webhooks all answer with this view.
 use std::collections::HashMap;
 
-use entity::{funding_line, partner, project, project_participant};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{funding_line, project, project_participant};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub mod types;
@@ -57,25 +57,12 @@ pub async fn build(
     }
     let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
     let projects = queries::responses(db, models).await?;
-    let lines = funding_line::Entity::find()
-        .filter(funding_line::Column::ProjectId.is_in(ids))
-        .filter(funding_line::Column::ArchivedAt.is_null())
-        .order_by_asc(funding_line::Column::Id)
-        .all(db)
+    let lines = crate::domain::funding_lines::store::live_lines_of(db, ids)
         .await?
         .into_iter()
         .filter(|line| may_see_line(partner, line))
         .collect::<Vec<_>>();
-    let mut funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
-    funder_ids.sort();
-    funder_ids.dedup();
-    let funders: HashMap<Uuid, partner::Model> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(funder_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let funders = crate::domain::partners::store::by_ids(db, lines.iter().map(|l| l.partner_id)).await?;
     let rates = Rates::load(db).await?;
     let mut totals: HashMap<Uuid, FlowSums> = HashMap::new();
     let mut shown: HashMap<Uuid, Vec<PartnerFundingLine>> = HashMap::new();

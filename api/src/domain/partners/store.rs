@@ -105,6 +105,18 @@ pub async fn views(db: &impl ConnectionTrait, models: Vec<partner::Model>) -> Re
         .collect()
 }
 
+/// The partners of `ids` (repeats allowed), by id: one query for the references of a page.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, partner::Model>, ApiError> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    let partners = partner::Entity::find().filter(partner::Column::Id.is_in(ids)).all(db).await?;
+    Ok(partners.into_iter().map(|partner| (partner.id, partner)).collect())
+}
+
 /// One stored partner, or 404.
 pub async fn find_model(db: &impl ConnectionTrait, id: Uuid) -> Result<partner::Model, ApiError> {
     partner::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)

@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use entity::{funding_line, partner};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -96,20 +95,8 @@ fn by_currency(sums: &BTreeMap<String, FlowSums>) -> Vec<CurrencyFlows> {
 /// Computes the financing of a project from its live funding lines; 404 for an unknown project.
 pub async fn financing(db: &impl ConnectionTrait, project_id: Uuid) -> Result<ProjectFinancing, ApiError> {
     let (model, _) = store::find(db, project_id).await?;
-    let lines = funding_line::Entity::find()
-        .filter(funding_line::Column::ProjectId.eq(project_id))
-        .filter(funding_line::Column::ArchivedAt.is_null())
-        .order_by_asc(funding_line::Column::Id)
-        .all(db)
-        .await?;
-    let funder_ids: Vec<Uuid> = lines.iter().map(|l| l.partner_id).collect();
-    let partners: BTreeMap<Uuid, partner::Model> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(funder_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let lines = crate::domain::funding_lines::store::live_lines_of(db, vec![project_id]).await?;
+    let partners = crate::domain::partners::store::by_ids(db, lines.iter().map(|l| l.partner_id)).await?;
     let rates = Rates::load(db).await?;
 
     let mut total_by_currency: BTreeMap<String, FlowSums> = BTreeMap::new();

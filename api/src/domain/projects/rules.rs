@@ -1,6 +1,5 @@
 //! The rules of projects that need no database: who writes a project, the status moves, what a
 //! project under an agreement must involve, and what a timeline entry holds.
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::types::ProjectStatus::{self, Cancelled, Closed, Finalisation, Implementation, Pipeline, Suspended};
@@ -32,20 +31,8 @@ pub fn allowed_moves(from: ProjectStatus) -> &'static [ProjectStatus] {
 /// new status when it is allowed, a 409 listing the allowed ones otherwise.
 pub fn check_move(from: ProjectStatus, asked: Option<ProjectStatus>) -> Result<Option<ProjectStatus>, ApiError> {
     let Some(to) = asked.filter(|status| *status != from) else { return Ok(None) };
-    if allowed_moves(from).contains(&to) {
-        return Ok(Some(to));
-    }
-    let mut extra = Map::new();
-    extra.insert("from".into(), Value::from(from.as_str()));
-    extra.insert("allowed".into(), Value::from(allowed_moves(from).iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-    Err(ApiError::Conflict {
-        code: "invalid_transition",
-        detail: Text::new(
-            format!("Passage de « {} » à « {} » impossible.", from.as_str(), to.as_str()),
-            format!("Cannot move from \"{}\" to \"{}\".", from.as_str(), to.as_str()),
-        ),
-        extra,
-    })
+    crate::domain::status_moves::check_move(from, to, allowed_moves(from), ProjectStatus::as_str)?;
+    Ok(Some(to))
 }
 
 /// Closed and cancelled projects take no new funding lines.

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use entity::{agreement, agreement_party, partner, project, project_commune, project_domain, project_participant};
+use entity::{agreement, agreement_party, project, project_commune, project_domain, project_participant};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -43,16 +43,7 @@ pub async fn responses(
         project_commune::Entity::find().filter(project_commune::Column::ProjectId.is_in(ids.clone())).all(db).await?;
     let participants =
         project_participant::Entity::find().filter(project_participant::Column::ProjectId.is_in(ids)).all(db).await?;
-    let mut partner_ids: Vec<Uuid> = participants.iter().map(|p| p.partner_id).collect();
-    partner_ids.sort();
-    partner_ids.dedup();
-    let partners: HashMap<Uuid, partner::Model> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(partner_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let partners = crate::domain::partners::store::by_ids(db, participants.iter().map(|p| p.partner_id)).await?;
 
     let mut domains_of: HashMap<Uuid, Vec<String>> = HashMap::new();
     for row in domains {
