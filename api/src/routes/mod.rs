@@ -1,6 +1,14 @@
 //! One module per resource. `configure_v1` registers everything served under `/api/v1`.
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// `scope_with!("/partners" => handlers::{list_partners, get_partner}, timeline::{…})`: a scope
+/// serving the handlers in the order given, which is the order routes are matched and documented.
+macro_rules! scope_with {
+    ($path:literal => $($module:ident::{ $($handler:ident),+ $(,)? }),+ $(,)?) => {
+        utoipa_actix_web::scope($path)$($(.service($module::$handler))+)+
+    };
+}
+
 pub mod agreements;
 pub mod audit;
 pub mod auth;

@@ -1,16 +1,14 @@
 //! Periodic evaluations of agreements: "the present state of the relation", judged on a cadence,
 //! signed off by the division head or the director, read-only after that.
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod dto;
 pub mod handlers;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_agreement_evaluations).service(handlers::create_evaluation).service(
-        scope("/evaluations")
-            .service(handlers::list_due_evaluations)
-            .service(handlers::get_evaluation)
-            .service(handlers::update_evaluation)
-            .service(handlers::sign_off_evaluation),
+        scope_with!("/evaluations" =>
+            handlers::{list_due_evaluations, get_evaluation, update_evaluation, sign_off_evaluation},
+        ),
     );
 }

@@ -1,6 +1,6 @@
 //! Funding lines: pledges, commitments, disbursements and expenditures of partners to projects,
 //! in any currency, exact to the minor unit.
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod dto;
 pub mod handlers;
@@ -25,13 +25,11 @@ pub async fn page(
 }
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope("/funding-lines")
-            .service(handlers::list_funding_lines)
-            .service(handlers::get_funding_line)
-            .service(handlers::update_funding_line)
-            .service(handlers::archive_funding_line)
-            .service(handlers::restore_funding_line),
-    )
-    .service(scope("/exchange-rates").service(rates::list_exchange_rates).service(rates::create_exchange_rate));
+    cfg.service(scope_with!("/funding-lines" =>
+        handlers::{list_funding_lines, get_funding_line, update_funding_line, archive_funding_line,
+            restore_funding_line},
+    ))
+    .service(scope_with!("/exchange-rates" =>
+        rates::{list_exchange_rates, create_exchange_rate},
+    ));
 }

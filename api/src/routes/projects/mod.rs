@@ -1,7 +1,7 @@
 //! Projects: what partner cities ask about and what the DJCD reports on. Their status follows the
 //! IATI activity status codes; their timeline is append-only; their financing comes from funding
 //! lines in any currency, totalled in XOF. The rules and writes live in `domain::projects`.
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod dto;
 pub mod financing;
@@ -9,21 +9,12 @@ pub mod handlers;
 pub mod timeline;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope("/projects")
-            .service(handlers::list_projects)
-            .service(handlers::create_project)
-            .service(handlers::get_project)
-            .service(handlers::update_project)
-            .service(handlers::archive_project)
-            .service(handlers::restore_project)
-            .service(handlers::project_history)
-            .service(timeline::list_status_updates)
-            .service(timeline::create_status_update)
-            .service(financing::get_financing)
-            .service(financing::list_project_funding_lines)
-            .service(financing::create_funding_line),
-    );
+    cfg.service(scope_with!("/projects" =>
+        handlers::{list_projects, create_project, get_project, update_project, archive_project,
+            restore_project, project_history},
+        timeline::{list_status_updates, create_status_update},
+        financing::{get_financing, list_project_funding_lines, create_funding_line},
+    ));
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The dashboard (`/api/v1/stats/…`): figures a director puts in front of the mayor, each
 //! computed by the database (grouped queries; no route loads every row), each filtered by period
 //! and division.
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 mod agreements;
 mod common;
@@ -23,13 +23,8 @@ use pledges::pledge_stats;
 use projects::project_stats;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope("/stats")
-            .service(agreement_stats)
-            .service(inactive_agreements)
-            .service(project_stats)
-            .service(financing_stats)
-            .service(pledge_stats)
-            .service(partners_geojson),
-    );
+    cfg.service(scope_with!("/stats" =>
+        self::{agreement_stats, inactive_agreements, project_stats, financing_stats, pledge_stats,
+            partners_geojson},
+    ));
 }

@@ -1,17 +1,12 @@
 //! Webhook endpoints of partner systems, their deliveries, and manual redelivery.
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod dto;
 pub mod handlers;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope("/webhooks")
-            .service(handlers::list_webhooks)
-            .service(handlers::create_webhook)
-            .service(handlers::get_webhook)
-            .service(handlers::delete_webhook)
-            .service(handlers::list_webhook_deliveries)
-            .service(handlers::redeliver_webhook),
-    );
+    cfg.service(scope_with!("/webhooks" =>
+        handlers::{list_webhooks, create_webhook, get_webhook, delete_webhook, list_webhook_deliveries,
+            redeliver_webhook},
+    ));
 }
