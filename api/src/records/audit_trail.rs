@@ -22,7 +22,7 @@ use crate::error::ApiError;
 pub struct AuditEventResponse {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
-    /// The account that made the change; absent for the server's own changes (seed data).
+    /// The account that made the change; `null` for the server's own changes (seed data).
     pub actor_id: Option<Uuid>,
     /// The server's own id of the request that made it: unique to that request.
     pub request_id: Option<String>,

@@ -94,7 +94,7 @@ pub struct AgreementResponse {
     pub city_roles: Vec<CityRole>,
     pub domains: Vec<String>,
     pub summary: Option<String>,
-    /// Months between evaluations; absent for the kind's default (twinnings 24, networks 36, others 12).
+    /// Months between evaluations; `null` for the kind's default (twinnings 24, networks 36, others 12).
     pub evaluation_cadence_months: Option<i32>,
     pub agent_in_charge_id: Option<Uuid>,
     /// Remarks, e.g. where the sources disagree.
@@ -112,7 +112,7 @@ pub struct StatusChangeResponse {
     pub from_status: Option<AgreementStatus>,
     pub to_status: AgreementStatus,
     pub reason: String,
-    /// Who made it; absent for records loaded from the seed.
+    /// Who made it; `null` for records loaded from the seed.
     pub changed_by: Option<Uuid>,
     pub changed_at: DateTime<Utc>,
 }

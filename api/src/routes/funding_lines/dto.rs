@@ -60,7 +60,7 @@ pub struct CreateFundingLine {
     #[schema(format = "amount", example = "12500000")]
     pub amount: String,
     /// ISO 4217, one of the currencies the API knows; `XOF` when absent or null.
-    #[schema(format = "currency", default = "XOF", example = "XOF")]
+    #[schema(format = "currency", example = "XOF")]
     pub currency: Option<String>,
     #[serde(deserialize_with = "crate::validate::plausible_date::required")]
     pub transaction_date: NaiveDate,

@@ -12,7 +12,7 @@ use crate::domain::projects::types::ProjectStatus;
 #[derive(Serialize, ToSchema)]
 pub struct PartnerProjectList {
     pub items: Vec<PartnerProject>,
-    /// Pass as `cursor` for the next page; absent on the last one.
+    /// Pass as `cursor` for the next page; `null` on the last one.
     pub next_cursor: Option<String>,
 }
 

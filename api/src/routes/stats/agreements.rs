@@ -82,7 +82,7 @@ pub struct InactiveAgreement {
     pub agreement_id: Uuid,
     pub title: String,
     pub status: String,
-    /// The latest project change, event or evaluation; absent when there never was any.
+    /// The latest project change, event or evaluation; `null` when there never was any.
     pub last_activity_on: Option<NaiveDate>,
 }
 

@@ -28,7 +28,7 @@ pub struct XofFlows {
 pub struct YearFinancing {
     pub year: i32,
     pub xof: XofFlows,
-    /// The classic PTFs' share of what was committed that year ("0.4500"); absent when nothing was.
+    /// The classic PTFs' share of what was committed that year ("0.4500"); `null` when nothing was.
     pub classic_ptf_share_of_commitments: Option<String>,
 }
 
