@@ -138,3 +138,129 @@ fn replace_ref(value: &mut Value, from: &Value, to: &Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::openapi::document;
+
+    /// Member names that hold a code of a closed list wherever an answer has them.
+    const CODE_MEMBERS: &[&str] = &[
+        "type",
+        "kind",
+        "status",
+        "from_status",
+        "to_status",
+        "role",
+        "roles",
+        "division",
+        "action",
+        "entity_type",
+        "event_type",
+        "events",
+        "funder_kind",
+        "vitality",
+        "commune",
+        "communes",
+        "currency",
+        "token_type",
+        "grant_type",
+    ];
+
+    /// Members with a code-like name whose values are not a closed list: a city's role in a network
+    /// is a short code the staff choose (`founding_member`, `secretary_general`…).
+    const OPEN_CODES: &[(&str, &str)] = &[("CityRoleResponse", "role")];
+
+    /// Whether `schema` (or each of its items) is a closed list: an `enum`, or a reference to one,
+    /// possibly nullable.
+    fn is_closed(document: &Value, schema: &Value) -> bool {
+        if let Some(items) = schema.get("items") {
+            return is_closed(document, items);
+        }
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let target = document.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null);
+            return is_closed(document, target);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+                return branches.iter().all(|branch| branch["type"] == "null" || is_closed(document, branch));
+            }
+        }
+        schema.get("enum").is_some_and(Value::is_array)
+    }
+
+    /// A member an answer always holds is `required`, `null` or not: no answer schema has a
+    /// nullable member that a client could read as optional.
+    #[test]
+    fn every_member_an_answer_always_holds_is_required() {
+        let document = document();
+        let (requests, responses) = schema_uses(&document);
+        let mut faults = Vec::new();
+        for name in responses.iter().filter(|name| !requests.contains(name)) {
+            if MEMBERS_ADDED_WHEN_THEY_APPLY.contains(&name.as_str()) {
+                continue;
+            }
+            for member in optional_nullable_members(&document["components"]["schemas"][name]) {
+                faults.push(format!("{name}.{member}"));
+            }
+        }
+        assert!(faults.is_empty(), "nullable but optional in answers: {faults:?}");
+        // A schema shared with requests keeps its optional members there, and answers use its copy.
+        let partner = &document["components"]["schemas"]["PartnerResponse"]["properties"]["contacts"];
+        assert_eq!(partner["items"]["$ref"], "#/components/schemas/ContactResponse");
+        let create = &document["components"]["schemas"]["CreatePartner"]["properties"]["contacts"];
+        assert_eq!(create["items"]["$ref"], "#/components/schemas/Contact");
+        assert!(optional_nullable_members(&document["components"]["schemas"]["Contact"]).contains(&"email".to_owned()));
+    }
+
+    /// A member of an answer that holds a code of a closed list is an enum, not a bare string.
+    #[test]
+    fn codes_in_answers_are_enums() {
+        let document = document();
+        let (requests, responses) = schema_uses(&document);
+        let mut faults = Vec::new();
+        for name in responses.iter().filter(|name| !requests.contains(name)) {
+            if MEMBERS_ADDED_WHEN_THEY_APPLY.contains(&name.as_str()) {
+                continue;
+            }
+            let Some(properties) = document["components"]["schemas"][name]["properties"].as_object() else { continue };
+            for (member, schema) in properties {
+                let open = OPEN_CODES.contains(&(name.as_str(), member.as_str()));
+                if CODE_MEMBERS.contains(&member.as_str()) && !open && !is_closed(&document, schema) {
+                    faults.push(format!("{name}.{member}"));
+                }
+            }
+        }
+        assert!(faults.is_empty(), "codes typed as bare strings: {faults:?}");
+        for (name, member) in [
+            ("ChangeEvent", "type"),
+            ("DeliveryResponse", "status"),
+            ("WebhookResponse", "status"),
+            ("AuditEventResponse", "action"),
+            ("AuditEventResponse", "entity_type"),
+            ("AverageProgress", "status"),
+            ("Vocabulary", "name"),
+        ] {
+            let schema = &document["components"]["schemas"][name]["properties"][member];
+            assert!(is_closed(&document, schema), "{name}.{member}: {schema}");
+        }
+        let key = &document["components"]["schemas"]["Count"]["properties"]["key"];
+        assert_eq!(key["additionalProperties"], false, "the stats keys are a closed set: {key}");
+    }
+
+    /// No request member has a `default`: what the server fills in is said in its description, as a
+    /// `default` makes generated clients require the member.
+    #[test]
+    fn no_request_member_has_a_default() {
+        let document = document();
+        let (requests, _) = schema_uses(&document);
+        for name in requests {
+            let schema = &document["components"]["schemas"][&name];
+            for (member, property) in schema["properties"].as_object().into_iter().flatten() {
+                assert!(property.get("default").is_none(), "{name}.{member} has a default");
+            }
+        }
+    }
+}
