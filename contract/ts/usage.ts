@@ -175,6 +175,29 @@ export const checks = {
   // @ts-expect-error `admin` is not a Role
   role: "admin" satisfies Schemas["Role"],
   division: "twinning" satisfies Schemas["Division"],
+  // Answers: a member always sent is required, `T | null` when it may be null, never optional.
+  changeEvent: {
+    id: "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e",
+    type: "project.status_changed",
+    project_id: "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e",
+    funding_line_id: null,
+    occurred_at: "2026-03-01T10:00:00Z",
+  } satisfies Schemas["ChangeEvent"],
+  // @ts-expect-error `funding_line_id` is always sent (`null` when the event is not about a line)
+  changeEventWithoutLine: { id: "e", type: "project.created", project_id: "p", occurred_at: "t" } satisfies Schemas["ChangeEvent"],
+  projectSummary: null satisfies Schemas["ProjectResponse"]["summary"],
+  // Codes in answers are closed sets.
+  // @ts-expect-error `project.deleted` is not a change-event type
+  changeType: "project.deleted" satisfies Schemas["ChangeEvent"]["type"],
+  // @ts-expect-error `sent` is not a delivery status
+  deliveryStatus: "sent" satisfies Schemas["DeliveryResponse"]["status"],
+  // A member the server fills in (the currency, XOF) may be left out of a request.
+  lineInXof: {
+    partner_id: "0193a4b2-1111-7d2a-9f00-3b8f6a1c2d4e",
+    kind: "commitment",
+    amount: "1000000",
+    transaction_date: "2026-03-01",
+  } satisfies Schemas["CreateFundingLine"],
   // A problem document always has a type, a title, a status and a detail.
   problem: { type: "urn:djcd:problem:not-found", title: "Introuvable", status: 404, detail: "…" } satisfies Problem,
   // @ts-expect-error `detail` is required

@@ -9,6 +9,9 @@ use crate::{
 
 /// Update bodies that the server refuses when empty.
 const NON_EMPTY_BODIES: &[&str] = &["UpdateDomain"];
+/// Bodies whose `currency` is XOF when absent or null (the server fills it: no `default` in the
+/// document, which generated clients would read as a member they must send).
+const XOF_WHEN_ABSENT: &[&str] = &["CreateFundingLine", "CreatePledge"];
 /// Fields that go together: (body, field, field): when one is a number, so is the other.
 const PAIRED_FIELDS: &[(&str, &str, &str)] = &[("CreatePartner", "latitude", "longitude")];
 /// The longest RFC 3339 instant: nanoseconds and an offset (`2026-11-27T17:33:13.123456789+00:00`).
@@ -117,7 +120,7 @@ pub(super) fn constrain_request_schemas(document: &mut Value) {
         if NON_EMPTY_BODIES.contains(&name.as_str()) {
             schema.insert("minProperties".into(), json!(1));
         }
-        add_money_rules(schema);
+        add_money_rules(schema, XOF_WHEN_ABSENT.contains(&name.as_str()));
         let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
         for property in properties.values_mut() {
             constrain_string(property);
@@ -166,16 +169,15 @@ fn decimal(integer_digits: usize, decimals: u32) -> Value {
 }
 
 /// An amount with its currency (`format = "amount"` and `format = "currency"`): the amount has no
-/// more decimals than the currency (`money::parse_amount`). With a `default` currency, an absent
-/// or null one is that currency.
-fn add_money_rules(schema: &mut Map<String, Value>) {
+/// more decimals than the currency (`money::parse_amount`). When `xof_when_absent`, an absent or
+/// null currency is XOF.
+fn add_money_rules(schema: &mut Map<String, Value>, xof_when_absent: bool) {
     let property = |field: &str, key: &str| {
         schema.get("properties").and_then(|p| p.get(field)).and_then(|p| p.get(key)).and_then(Value::as_str)
     };
     if property("amount", "format") != Some("amount") || property("currency", "format") != Some("currency") {
         return;
     }
-    let default = property("currency", "default").map(str::to_owned);
     let amount_in = |decimals: u32| json!({"properties": {"amount": decimal(money::AMOUNT_INTEGER_DIGITS, decimals)}});
     let mut rules: Vec<Value> = money::decimal_counts()
         .into_iter()
@@ -186,7 +188,7 @@ fn add_money_rules(schema: &mut Map<String, Value>) {
             })
         })
         .collect();
-    if let Some(decimals) = default.as_deref().and_then(money::minor_units) {
+    if let Some(decimals) = money::minor_units("XOF").filter(|_| xof_when_absent) {
         rules.push(json!({"if": {"properties": {"currency": {"type": "null"}}}, "then": amount_in(decimals)}));
     }
     all_of(schema).extend(rules);
@@ -239,7 +241,7 @@ fn constrain_string(property: &mut Value) {
 }
 
 /// The names of the schemas that `value` refers to (only under `requestBody` when `bodies_only`).
-fn collect_refs(value: &Value, names: &mut Vec<String>, bodies_only: bool) {
+pub(super) fn collect_refs(value: &Value, names: &mut Vec<String>, bodies_only: bool) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {

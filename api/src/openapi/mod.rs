@@ -13,12 +13,14 @@ mod constraints;
 mod links;
 mod operations;
 mod problems;
+mod responses;
 mod security;
 
 use constraints::{add_pair_rules, add_role_rules, constrain_request_schemas};
 use links::add_links;
 use operations::complete_operation;
 use problems::{add_problem_responses, prune_unused_responses};
+use responses::require_response_members;
 use security::add_security_schemes;
 
 #[derive(OpenApi)]
@@ -69,6 +71,7 @@ fn complete(document: &mut Value) {
     add_security_schemes(document);
     document["servers"][0]["x-internal"] = json!(false);
     constrain_request_schemas(document);
+    require_response_members(document);
     add_role_rules(document);
     add_pair_rules(document);
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {

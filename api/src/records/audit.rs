@@ -8,6 +8,47 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 
+crate::code_list! {
+    /// The kind of record a change is about.
+    pub enum AuditEntityType {
+        Partner = "partner",
+        Agreement = "agreement",
+        Project = "project",
+        FundingLine = "funding_line",
+        ExchangeRate = "exchange_rate",
+        Evaluation = "evaluation",
+        Event = "event",
+        Domain = "domain",
+        Webhook = "webhook",
+        User = "user",
+        MachineAccount = "machine_account",
+    }
+}
+
+crate::code_list! {
+    /// What a change did to its record.
+    pub enum AuditAction {
+        Create = "create",
+        Update = "update",
+        Archive = "archive",
+        Restore = "restore",
+        /// An agreement's or a project's status moved.
+        StatusChange = "status_change",
+        /// A project's timeline entry that reports progress without moving its status.
+        ProgressReport = "progress_report",
+        /// An evaluation signed off (read-only from then on).
+        SignOff = "sign_off",
+        /// An account deactivated.
+        Deactivate = "deactivate",
+        /// A person's password reset by the director.
+        PasswordReset = "password_reset",
+        /// A person's password changed by that person.
+        PasswordChange = "password_change",
+        /// A machine account's secret rotated.
+        RotateSecret = "rotate_secret",
+    }
+}
+
 /// Who is changing things, and in which request.
 #[derive(Clone, Debug)]
 pub struct ChangeContext {
@@ -39,6 +80,11 @@ pub async fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<(), ApiError> {
+    // The audit trail serves these as closed lists (`AuditEntityType`, `AuditAction`): a new kind
+    // of record or change is added there first, or its write fails here, not its later reading.
+    if AuditEntityType::parse(entity_type).is_none() || AuditAction::parse(action).is_none() {
+        return Err(ApiError::Internal(anyhow::anyhow!("unlisted audit entry: {entity_type} {action}")));
+    }
     let before = before.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
     let after = after.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
     audit_event::ActiveModel {
@@ -56,4 +102,18 @@ pub async fn record<B: Serialize, A: Serialize>(
     .insert(db)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditEntityType;
+    use crate::auth::policy::AUDIT_READERS;
+
+    /// Every kind of record the audit trail lists has its read permission, and no other.
+    #[test]
+    fn every_audited_kind_of_record_has_its_readers() {
+        let readers: Vec<&str> = AUDIT_READERS.iter().map(|(kind, _)| *kind).collect();
+        let kinds: Vec<&str> = AuditEntityType::ALL.iter().map(|kind| kind.as_str()).collect();
+        assert_eq!(readers, kinds);
+    }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::audit::{AuditAction, AuditEntityType};
 use super::paging::{decode_cursor, page_limit, split_page};
 use crate::error::ApiError;
 
@@ -22,37 +23,37 @@ use crate::error::ApiError;
 pub struct AuditEventResponse {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
-    /// The account that made the change; absent for the server's own changes (seed data).
+    /// The account that made the change; `null` for the server's own changes (seed data).
     pub actor_id: Option<Uuid>,
     /// The server's own id of the request that made it: unique to that request.
     pub request_id: Option<String>,
     /// The `X-Request-Id` the client sent with that request, if any (a client may send one twice).
     pub client_request_id: Option<String>,
-    /// `partner`, `agreement`, `project`…
-    pub entity_type: String,
+    pub entity_type: AuditEntityType,
     pub entity_id: String,
-    /// `create`, `update`, `archive`, `restore`, `status_change`…
-    pub action: String,
+    pub action: AuditAction,
     /// The record before the change, as the API showed it.
     pub before: Option<serde_json::Value>,
     /// The record after the change.
     pub after: Option<serde_json::Value>,
 }
 
-impl From<audit_event::Model> for AuditEventResponse {
-    fn from(model: audit_event::Model) -> Self {
-        Self {
+impl TryFrom<audit_event::Model> for AuditEventResponse {
+    type Error = ApiError;
+
+    fn try_from(model: audit_event::Model) -> Result<Self, ApiError> {
+        Ok(Self {
             id: model.id,
             occurred_at: model.occurred_at,
             actor_id: model.actor_id,
             request_id: model.request_id,
             client_request_id: model.client_request_id,
-            entity_type: model.entity_type,
+            entity_type: AuditEntityType::from_stored(&model.entity_type)?,
             entity_id: model.entity_id,
-            action: model.action,
+            action: AuditAction::from_stored(&model.action)?,
             before: model.before,
             after: model.after,
-        }
+        })
     }
 }
 
@@ -93,5 +94,6 @@ pub async fn page(
     }
     let rows = select.order_by_desc(audit_event::Column::Id).limit(limit + 1).all(db).await?;
     let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    Ok(AuditEventList { items: rows.into_iter().map(AuditEventResponse::from).collect(), next_cursor })
+    let items = rows.into_iter().map(AuditEventResponse::try_from).collect::<Result<_, _>>()?;
+    Ok(AuditEventList { items, next_cursor })
 }

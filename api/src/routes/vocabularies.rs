@@ -48,9 +48,17 @@ pub struct VocabularyEntry {
 #[derive(Serialize, ToSchema)]
 pub struct Vocabulary {
     /// The name of the list, as used in the schemas (`domain`, `role`, `division`…).
-    #[schema(example = "domain")]
+    #[schema(schema_with = list_name, example = "domain")]
     pub name: String,
     pub entries: Vec<VocabularyEntry>,
+}
+
+/// The names of the lists: `domain` (the directors' own) and the fixed ones.
+fn list_name() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(std::iter::once("domain").chain(FIXED.iter().map(|list| list.name))))
+        .build()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -114,8 +122,10 @@ mod tests {
             ),
             ("change_event.kind", crate::feed::EventKind::ALL.iter().map(|kind| kind.as_str()).collect()),
             ("webhook_endpoint.status", crate::webhooks::WebhookStatus::ALL.iter().map(|s| s.as_str()).collect()),
-            ("webhook_delivery.status", crate::webhooks::worker::DELIVERY_STATUSES.to_vec()),
+            ("webhook_delivery.status", crate::webhooks::DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect()),
         ];
+        let delivery_statuses: Vec<&str> = crate::webhooks::DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(crate::webhooks::worker::DELIVERY_STATUSES.to_vec(), delivery_statuses);
         for (table, column, codes) in migration::CODE_COLUMNS {
             let key = format!("{table}.{column}");
             let list = match *column {

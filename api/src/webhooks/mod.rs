@@ -18,3 +18,15 @@ crate::code_list! {
         Paused = "paused",
     }
 }
+
+crate::code_list! {
+    /// The state of one delivery of one event to an endpoint.
+    pub enum DeliveryStatus {
+        /// Not delivered yet: tried again at `next_attempt_at`.
+        Pending = "pending",
+        /// The endpoint answered 2xx.
+        Delivered = "delivered",
+        /// Given up after `WEBHOOK_MAX_AGE_SECS` (it can be sent again by hand).
+        Failed = "failed",
+    }
+}

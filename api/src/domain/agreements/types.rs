@@ -72,7 +72,7 @@ pub struct CityRole {
     "division": "twinning", "status": "active", "signed_on": null, "signed_year": 1974, "effective_on": null, "ends_on": null,
     "aegis_partner": null, "parties": [{"id": "0193a4b2-0000-7d2a-9f00-3b8f6a1c2d4e", "name": "Angers", "country": "FR", "kind": "city"}],
     "city_roles": [], "domains": ["education"], "summary": null, "agent_in_charge_id": null, "notes": null,
-    "source": "Seed document", "archived": false, "created_at": "2026-11-27T10:00:00Z", "updated_at": "2026-11-27T10:00:00Z"
+    "evaluation_cadence_months": null, "source": "Seed document", "archived": false, "created_at": "2026-11-27T10:00:00Z", "updated_at": "2026-11-27T10:00:00Z"
 }))]
 pub struct AgreementResponse {
     pub id: Uuid,
@@ -94,7 +94,7 @@ pub struct AgreementResponse {
     pub city_roles: Vec<CityRole>,
     pub domains: Vec<String>,
     pub summary: Option<String>,
-    /// Months between evaluations; absent for the kind's default (twinnings 24, networks 36, others 12).
+    /// Months between evaluations; `null` for the kind's default (twinnings 24, networks 36, others 12).
     pub evaluation_cadence_months: Option<i32>,
     pub agent_in_charge_id: Option<Uuid>,
     /// Remarks, e.g. where the sources disagree.
@@ -112,7 +112,7 @@ pub struct StatusChangeResponse {
     pub from_status: Option<AgreementStatus>,
     pub to_status: AgreementStatus,
     pub reason: String,
-    /// Who made it; absent for records loaded from the seed.
+    /// Who made it; `null` for records loaded from the seed.
     pub changed_by: Option<Uuid>,
     pub changed_at: DateTime<Utc>,
 }

@@ -158,9 +158,9 @@ pub struct DueEvaluation {
     pub division: Division,
     /// Months between evaluations (the agreement's own, or its kind's default).
     pub cadence_months: i32,
-    /// Absent when the agreement was never evaluated.
+    /// `null` when the agreement was never evaluated.
     pub last_evaluated_on: Option<NaiveDate>,
     pub next_due_on: Option<NaiveDate>,
-    /// Days past the due date; absent when never evaluated (those come first).
+    /// Days past the due date; `null` when never evaluated (those come first).
     pub days_overdue: Option<i64>,
 }

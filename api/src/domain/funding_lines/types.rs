@@ -52,7 +52,7 @@ pub struct FundingLineResponse {
     pub partner: PartnerRef,
     pub kind: FundingKind,
     pub amount: Money,
-    /// The amount in XOF, rounded to the franc; absent when no exchange rate is known.
+    /// The amount in XOF, rounded to the franc; `null` when no exchange rate is known.
     pub amount_xof: Option<String>,
     pub transaction_date: NaiveDate,
     pub reference: Option<String>,

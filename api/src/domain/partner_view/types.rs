@@ -21,7 +21,7 @@ pub struct PartnerFundingLine {
     pub funder: PartnerRef,
     pub kind: FundingKind,
     pub amount: Money,
-    /// In XOF at the rate in force on its date; absent when no rate is known.
+    /// In XOF at the rate in force on its date; `null` when no rate is known.
     pub amount_xof: Option<String>,
     pub transaction_date: NaiveDate,
     pub reference: Option<String>,

@@ -131,7 +131,7 @@ pub struct CreatePledge {
     #[schema(format = "amount", example = "50000000")]
     pub amount: String,
     /// ISO 4217; `XOF` when absent.
-    #[schema(format = "currency", default = "XOF", example = "XOF")]
+    #[schema(format = "currency", example = "XOF")]
     pub currency: Option<String>,
     /// The day of the pledge; the round table's first day when absent.
     #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]

@@ -60,7 +60,7 @@ pub struct CreateFundingLine {
     #[schema(format = "amount", example = "12500000")]
     pub amount: String,
     /// ISO 4217, one of the currencies the API knows; `XOF` when absent or null.
-    #[schema(format = "currency", default = "XOF", example = "XOF")]
+    #[schema(format = "currency", example = "XOF")]
     pub currency: Option<String>,
     #[serde(deserialize_with = "crate::validate::plausible_date::required")]
     pub transaction_date: NaiveDate,
@@ -145,11 +145,21 @@ impl From<UpdateFundingLine> for FundingLineChange {
 #[schema(example = json!({"id": "0193a4b2-7c1e-7d2a-9f00-3b8f6a1c2d4e", "currency": "USD", "rate_to_xof": "600.25", "valid_from": "2026-01-01", "created_at": "2026-01-02T08:00:00Z"}))]
 pub struct ExchangeRateResponse {
     pub id: Uuid,
+    /// ISO 4217, one of the currencies the API knows.
+    #[schema(schema_with = known_currency)]
     pub currency: String,
     /// XOF per unit, an exact decimal as text.
     pub rate_to_xof: String,
     pub valid_from: NaiveDate,
     pub created_at: DateTime<Utc>,
+}
+
+/// The currencies the API knows (`money::known_currencies`), as answers show them.
+fn known_currency() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(crate::money::known_currencies()))
+        .build()
 }
 
 #[derive(Serialize, ToSchema)]

@@ -6,13 +6,17 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 pub use crate::domain::partner_view::types::{PartnerFundingLine, PartnerProject};
-use crate::domain::projects::types::ProjectStatus;
+use crate::{
+    domain::projects::types::ProjectStatus,
+    error::ApiError,
+    feed::{EventKind, FeedEvent},
+};
 
 /// A page of the caller's projects, least recently updated first.
 #[derive(Serialize, ToSchema)]
 pub struct PartnerProjectList {
     pub items: Vec<PartnerProject>,
-    /// Pass as `cursor` for the next page; absent on the last one.
+    /// Pass as `cursor` for the next page; `null` on the last one.
     pub next_cursor: Option<String>,
 }
 
@@ -54,11 +58,24 @@ pub struct ChangeEvent {
     /// Unique: use it to ignore an event seen twice (webhooks may deliver again).
     pub id: Uuid,
     #[serde(rename = "type")]
-    #[schema(value_type = String, example = "project.status_changed")]
-    pub kind: String,
+    pub kind: EventKind,
     pub project_id: Uuid,
     pub funding_line_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
+}
+
+impl TryFrom<FeedEvent> for ChangeEvent {
+    type Error = ApiError;
+
+    fn try_from(event: FeedEvent) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: event.id,
+            kind: EventKind::from_stored(&event.kind)?,
+            project_id: event.project_id,
+            funding_line_id: event.funding_line_id,
+            occurred_at: event.occurred_at,
+        })
+    }
 }
 
 /// A page of the change feed.

@@ -157,16 +157,7 @@ pub async fn list_partner_changes(
     let events = feed::events_after(&state.db, Some(caller.partner_id), after, limit).await?;
     let position = events.last().map(|event| event.position).unwrap_or(after);
     let last_modified = events.iter().map(|e| e.occurred_at).max();
-    let items = events
-        .into_iter()
-        .map(|e| ChangeEvent {
-            id: e.id,
-            kind: e.kind,
-            project_id: e.project_id,
-            funding_line_id: e.funding_line_id,
-            occurred_at: e.occurred_at,
-        })
-        .collect();
+    let items = events.into_iter().map(ChangeEvent::try_from).collect::<Result<_, _>>()?;
     let feed = ChangeFeed { items, next_cursor: encode_cursor(&position) };
     conditional::respond(&req, &feed, last_modified)
 }

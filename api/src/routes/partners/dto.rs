@@ -15,7 +15,7 @@ use crate::{
 #[derive(Serialize, ToSchema)]
 pub struct PartnerList {
     pub items: Vec<PartnerResponse>,
-    /// Pass as `cursor` for the next page; absent on the last one.
+    /// Pass as `cursor` for the next page; `null` on the last one.
     pub next_cursor: Option<String>,
     /// The number of matching partners, when `include_total=true`.
     pub total: Option<u64>,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::common::{Count, StatsQuery, counts, date_column, division_value, rows};
 use crate::{
     auth::{Authorized, Division, policy::ReadStats},
+    domain::agreements::types::AgreementStatus,
     error::ApiError,
     state::AppState,
     validate::check_param_range,
@@ -81,8 +82,8 @@ pub struct InactiveQuery {
 pub struct InactiveAgreement {
     pub agreement_id: Uuid,
     pub title: String,
-    pub status: String,
-    /// The latest project change, event or evaluation; absent when there never was any.
+    pub status: AgreementStatus,
+    /// The latest project change, event or evaluation; `null` when there never was any.
     pub last_activity_on: Option<NaiveDate>,
 }
 
@@ -125,7 +126,7 @@ pub async fn inactive_agreements(
             items.push(InactiveAgreement {
                 agreement_id: row.try_get("", "id")?,
                 title: row.try_get("", "title")?,
-                status: row.try_get("", "status")?,
+                status: AgreementStatus::from_stored(&row.try_get::<String>("", "status")?)?,
                 last_activity_on: last,
             });
         }

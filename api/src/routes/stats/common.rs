@@ -55,9 +55,28 @@ pub(super) fn division_value(division: Option<Division>) -> Value {
 /// A count per group.
 #[derive(Serialize, ToSchema)]
 pub struct Count {
-    /// The group's keys, e.g. `{"kind": "twinning", "status": "active"}`.
+    /// The group's keys, e.g. `{"kind": "twinning", "status": "active"}`: each report names which.
+    #[schema(schema_with = group_key)]
     pub key: BTreeMap<String, String>,
     pub count: i64,
+}
+
+/// The keys a report groups by (`Count::key`): a closed set of names, each with its values.
+fn group_key() -> utoipa::openapi::schema::Schema {
+    let reference = |name: &str| serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+    let schema = serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "kind": reference("AgreementKind"),
+            "status": {"anyOf": [reference("AgreementStatus"), reference("ProjectStatus")]},
+            "division": reference("Division"),
+            "decade": {"type": "string", "pattern": "^(?:[0-9]{4}s|unknown)$", "description": "`1960s`…; `unknown` when the year is not known."},
+            "domain": {"type": "string", "description": "A domain's code (`/api/v1/domains`)."},
+            "commune": reference("Commune"),
+        }
+    });
+    serde_json::from_value(schema).expect("a valid schema")
 }
 
 pub(super) fn counts(rows: Vec<QueryResult>, keys: &[&str]) -> Result<Vec<Count>, ApiError> {

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::common::{AMOUNT_SUM, StatsQuery, amount_sum, date_column, division_value, rows};
 use crate::{
     auth::{Authorized, policy::ReadStats},
-    domain::funding_lines::rates::Rates,
+    domain::{funding_lines::rates::Rates, partners::types::PartnerKind},
     error::ApiError,
     money::{self, FlowSums},
     state::AppState,
@@ -28,13 +28,13 @@ pub struct XofFlows {
 pub struct YearFinancing {
     pub year: i32,
     pub xof: XofFlows,
-    /// The classic PTFs' share of what was committed that year ("0.4500"); absent when nothing was.
+    /// The classic PTFs' share of what was committed that year ("0.4500"); `null` when nothing was.
     pub classic_ptf_share_of_commitments: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FunderKindFinancing {
-    pub funder_kind: String,
+    pub funder_kind: PartnerKind,
     pub xof: XofFlows,
 }
 
@@ -119,8 +119,10 @@ pub async fn financing_stats(
             .collect(),
         by_funder_kind: by_kind
             .into_iter()
-            .map(|(funder_kind, sums)| FunderKindFinancing { funder_kind, xof: flows(&sums) })
-            .collect(),
+            .map(|(kind, sums)| {
+                Ok(FunderKindFinancing { funder_kind: PartnerKind::from_stored(&kind)?, xof: flows(&sums) })
+            })
+            .collect::<Result<_, ApiError>>()?,
         total: flows(&total),
         classic_ptf_share_of_commitments: money::share(classic.0[1], total.0[1]),
         classic_ptf_share_of_disbursements: money::share(classic.0[2], total.0[2]),

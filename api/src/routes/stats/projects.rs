@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use super::common::{Count, StatsQuery, counts, division_value, rows};
 use crate::{
     auth::{Authorized, policy::ReadStats},
+    domain::projects::types::ProjectStatus,
     error::ApiError,
     state::AppState,
 };
@@ -22,10 +23,21 @@ pub struct ProjectStats {
 
 #[derive(Serialize, ToSchema)]
 pub struct AverageProgress {
+    /// A project status, or `all` for every project.
+    #[schema(schema_with = progress_group)]
     pub status: String,
     pub projects: i64,
     /// Rounded to one decimal, as text.
     pub average: String,
+}
+
+/// The groups of `AverageProgress`: each project status, and `all`.
+fn progress_group() -> utoipa::openapi::schema::Object {
+    let codes = ProjectStatus::ALL.iter().map(|status| status.as_str()).chain(["all"]);
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(codes))
+        .build()
 }
 
 const PROJECT_SCOPE: &str =

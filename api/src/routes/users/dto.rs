@@ -30,7 +30,7 @@ pub struct ListAccountsQuery {
 #[derive(Serialize, ToSchema)]
 pub struct AccountList {
     pub items: Vec<AccountResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
@@ -55,7 +55,7 @@ pub struct CreateUser {
 #[derive(Serialize, ToSchema)]
 pub struct AccountWithPassword {
     pub account: AccountResponse,
-    /// Shown only in this answer; absent when the password was chosen by the director.
+    /// Shown only in this answer; `null` when the password was chosen by the director.
     pub temporary_password: Option<String>,
 }
 

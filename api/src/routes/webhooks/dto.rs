@@ -6,7 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 pub use crate::domain::webhook_endpoints::types::WebhookResponse;
-use crate::{domain::webhook_endpoints::types::EndpointInput, feed::EventKind};
+use crate::{
+    domain::webhook_endpoints::types::EndpointInput, error::ApiError, feed::EventKind, webhooks::DeliveryStatus,
+};
 
 /// A new endpoint, with its secret shown once.
 #[derive(Serialize, ToSchema)]
@@ -50,9 +52,8 @@ impl From<CreateWebhook> for EndpointInput {
 pub struct DeliveryResponse {
     pub id: Uuid,
     pub event_id: Uuid,
-    pub event_type: String,
-    /// `pending`, `delivered` or `failed`.
-    pub status: String,
+    pub event_type: EventKind,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// The receiver's last HTTP status.
@@ -62,20 +63,23 @@ pub struct DeliveryResponse {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-impl From<webhook_delivery::Model> for DeliveryResponse {
-    fn from(model: webhook_delivery::Model) -> Self {
-        Self {
+impl TryFrom<webhook_delivery::Model> for DeliveryResponse {
+    type Error = ApiError;
+
+    fn try_from(model: webhook_delivery::Model) -> Result<Self, ApiError> {
+        let status = DeliveryStatus::from_stored(&model.status)?;
+        Ok(Self {
             id: model.id,
             event_id: model.event_id,
-            event_type: model.event_type,
-            next_attempt_at: (model.status == "pending").then_some(model.next_attempt_at),
-            status: model.status,
+            event_type: EventKind::from_stored(&model.event_type)?,
+            next_attempt_at: (status == DeliveryStatus::Pending).then_some(model.next_attempt_at),
+            status,
             attempts: model.attempts,
             last_status: model.last_status,
             last_error: model.last_error,
             created_at: model.created_at,
             delivered_at: model.delivered_at,
-        }
+        })
     }
 }
 

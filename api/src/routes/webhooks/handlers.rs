@@ -130,8 +130,8 @@ pub async fn list_webhook_deliveries(
     let before = decode_cursor::<Uuid>(query.cursor.as_deref())?;
     let rows = store::deliveries(&state.db, endpoint.id, before, limit + 1).await?;
     let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    Ok(HttpResponse::Ok()
-        .json(DeliveryList { items: rows.into_iter().map(DeliveryResponse::from).collect(), next_cursor }))
+    let items = rows.into_iter().map(DeliveryResponse::try_from).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(DeliveryList { items, next_cursor }))
 }
 
 /// Deliver an event again
@@ -157,5 +157,5 @@ pub async fn redeliver_webhook(
     let copy = store::queue_again(&state.db, original).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/webhooks/{}/deliveries", endpoint.id)))
-        .json(DeliveryResponse::from(copy)))
+        .json(DeliveryResponse::try_from(copy)?))
 }

@@ -30,7 +30,7 @@ use delivery::attempt;
 pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
-/// Every state of a delivery (the database refuses others).
+/// Every state of a delivery (the database refuses others), as `super::DeliveryStatus` names them.
 pub const DELIVERY_STATUSES: [&str; 3] = [PENDING, DELIVERED, FAILED];
 
 /// Runs the worker until the process ends (aborting it aborts the deliveries in flight; their
