@@ -256,7 +256,7 @@ async fn nul_bytes_and_non_characters_are_refused_everywhere_before_the_database
     let problem = expect_problem(response, 422, &format!("{}: form", app.backend)).await;
     assert_eq!(problem["errors"][0]["field"], "client_id");
     let problem = expect_problem(app.get("/api/v1/domains/wat%00er").await, 400, "path").await;
-    assert_eq!(problem["errors"][0]["field"], "path");
+    assert_eq!(problem["errors"][0]["field"], "code", "the path parameter's name: {problem}");
     let problem = expect_problem(app.get("/api/v1/partners?q=f%EF%BF%BEs").await, 400, "query").await;
     assert_eq!(problem["errors"][0]["field"], "q");
     let problem = expect_problem(app.get("/api/v1/partners?country=F%00").await, 400, "query").await;

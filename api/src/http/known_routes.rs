@@ -19,6 +19,18 @@ impl KnownRoutes {
         Self(routes)
     }
 
+    /// The name of the path parameter that segment `index` of `path` fills (`id` for the third
+    /// segment of `/api/v1/partners/{id}`), if a known route has one there.
+    pub fn parameter_at(&self, path: &str, index: usize) -> Option<String> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, _)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()));
+            let name = template.get(index).filter(|_| matches)?;
+            name.strip_prefix('{').and_then(|n| n.strip_suffix('}')).map(str::to_owned)
+        })
+    }
+
     /// The methods served at `path`, if the path exists. A literal segment wins over a parameter,
     /// as in OpenAPI: `/evaluations/due` is its own path, not `/evaluations/{id}`.
     pub fn methods(&self, path: &str) -> Vec<String> {
@@ -58,5 +70,7 @@ mod tests {
         assert_eq!(routes.methods("/api/v1/evaluations"), ["GET", "POST"]);
         assert!(routes.methods("/api/v1/evaluations/due/x").is_empty());
         assert!(routes.methods("/api/v1/evaluations/").is_empty());
+        assert_eq!(routes.parameter_at("/api/v1/evaluations/0192", 4).as_deref(), Some("id"));
+        assert_eq!(routes.parameter_at("/api/v1/evaluations/0192", 3), None);
     }
 }

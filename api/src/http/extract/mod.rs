@@ -15,7 +15,10 @@ use crate::{
 };
 
 pub use crate::lenient;
+mod messages;
 mod parse;
+
+pub use messages::{Refusal, refusal_of};
 
 pub use parse::{parse_form, parse_json};
 
@@ -107,27 +110,89 @@ pub fn path_config() -> web::PathConfig {
                 return ApiError::MethodNotAllowed { allow }.into();
             }
         }
+        let message = error.to_string();
+        let message = message.strip_prefix("Path deserialize error: ").unwrap_or(&message).to_owned();
+        let refusal = refusal_of(&message);
         ApiError::BadRequest(
             Text::fixed("Paramètre de chemin invalide.", "Invalid path parameter."),
-            vec![FieldError::new("path", "format", Text::new(error.to_string(), error.to_string()))],
+            vec![FieldError::new(path_field(req), refusal.code, refusal.message)],
         )
         .into()
     })
 }
 
+/// The path parameter at fault: the only one, or the first whose value is not an identifier.
+fn path_field(req: &HttpRequest) -> String {
+    let params: Vec<(&str, &str)> = req.match_info().iter().collect();
+    params
+        .iter()
+        .find(|(_, value)| uuid::Uuid::parse_str(value).is_err())
+        .or(params.first())
+        .map_or_else(|| "path".to_owned(), |(name, _)| (*name).to_owned())
+}
+
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|error, _| {
+    web::QueryConfig::default().error_handler(|error, req| {
         let message = error.to_string();
         let message = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
-        let field = backticked_after(&message, "unknown field").or_else(|| backticked_after(&message, "missing field"));
+        let refusal = refusal_of(&message);
         ApiError::BadRequest(
             Text::fixed("Paramètre de requête invalide.", "Invalid query parameter."),
-            vec![FieldError::new(
-                field.unwrap_or_else(|| "query".into()),
-                "format",
-                Text::new(message.clone(), message),
-            )],
+            vec![FieldError::new(query_field(req.query_string(), &message), refusal.code, refusal.message)],
         )
         .into()
     })
+}
+
+/// The query parameter a query parser's refusal is about. The parser reads the parameters in the
+/// order sent and says the first it cannot use, without its name unless the name is the problem
+/// (unknown, missing, repeated): the name is then the first parameter, in order, whose value the
+/// refusal's kind of value does not accept (or the one holding the value the refusal quotes).
+pub fn query_field(query: &str, message: &str) -> String {
+    for prefix in ["unknown field", "missing field", "duplicate field"] {
+        if let Some(name) = backticked_after(message, prefix) {
+            return name;
+        }
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let quoted = backticked_after(message, "unknown variant").or_else(|| {
+        message
+            .strip_prefix(crate::validate::DATE_RANGE_CODE)
+            .and_then(|rest| rest.trim_start_matches(':').split_whitespace().next().map(str::to_owned))
+    });
+    if let Some(value) = quoted {
+        if let Some((name, _)) = pairs.iter().find(|(_, v)| *v == value) {
+            return name.clone();
+        }
+    }
+    let free_text = |name: &str| matches!(name, "q" | "cursor" | "sort");
+    let refuses: Box<dyn Fn(&str, &str) -> bool> =
+        if message.contains("integer") || message.starts_with("invalid digit") || message.starts_with("number too") {
+            Box::new(|_, value| value.parse::<i32>().is_err())
+        } else if message.starts_with("invalid float") {
+            Box::new(|_, value| value.parse::<f64>().is_err())
+        } else if message.contains("`true` or `false`") {
+            Box::new(|_, value| value != "true" && value != "false")
+        } else if message.contains("UUID")
+            || message.starts_with("invalid character")
+            || message.starts_with("invalid group")
+        {
+            Box::new(|_, value| uuid::Uuid::parse_str(value).is_err())
+        } else if message.starts_with("input ")
+            || message.starts_with("premature end")
+            || message.starts_with("trailing input")
+        {
+            Box::new(|name, value| !free_text(name) && value.parse::<chrono::NaiveDate>().is_err())
+        } else if message == crate::validate::CODE_PARAM_ERROR {
+            Box::new(|name, value| !free_text(name) && !crate::validate::is_code(value))
+        } else if message == crate::validate::SEARCH_TOO_LONG || message == crate::validate::SEARCH_CONTROL {
+            Box::new(|name, _| name == "q")
+        } else {
+            Box::new(|_, _| false)
+        };
+    pairs
+        .iter()
+        .find(|(name, value)| refuses(name, value))
+        .or(pairs.first())
+        .map_or_else(|| "query".to_owned(), |(name, _)| name.clone())
 }
