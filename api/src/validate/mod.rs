@@ -47,6 +47,12 @@ pub use params::{
     check_param_code, check_param_range,
 };
 
+/// The field of item `index` of a list: `participants[].partner_id` gives
+/// `participants[2].partner_id`; a name without `[]` (a single reference) is kept as it is.
+pub fn item_field(field: &str, index: usize) -> String {
+    field.replacen("[]", &format!("[{index}]"), 1)
+}
+
 #[derive(Default)]
 pub struct Rules {
     errors: Vec<FieldError>,
@@ -69,6 +75,30 @@ impl Rules {
                 Text::new(format!("Doit être entre {min} et {max}."), format!("Must be between {min} and {max}.")),
             );
         }
+    }
+
+    /// Adds the field errors of a check that failed with a 422 and goes on, so that format rules,
+    /// cross-field rules and reference checks are answered together, in one 422, before any
+    /// write; any other refusal (403, 404, 409) or fault is returned at once.
+    pub fn absorb<T>(&mut self, result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(ApiError::Validation(errors)) => {
+                self.errors.extend(errors);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Whether a rule was broken so far.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Whether `field` already broke a rule (a check that needs a well-formed value then waits).
+    pub fn names(&self, field: &str) -> bool {
+        self.errors.iter().any(|error| error.field == field)
     }
 
     /// `Ok` when no rule was broken, otherwise a 422 listing them all.

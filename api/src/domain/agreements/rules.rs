@@ -46,6 +46,7 @@ pub fn check_move(from: AgreementStatus, to: AgreementStatus) -> Result<(), ApiE
             format!("Cannot move from \"{}\" to \"{}\".", from.as_str(), to.as_str()),
         ),
         extra,
+        fields: vec!["to".to_owned()],
     })
 }
 

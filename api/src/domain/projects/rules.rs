@@ -45,6 +45,7 @@ pub fn check_move(from: ProjectStatus, asked: Option<ProjectStatus>) -> Result<O
             format!("Cannot move from \"{}\" to \"{}\".", from.as_str(), to.as_str()),
         ),
         extra,
+        fields: vec!["status".to_owned()],
     })
 }
 
