@@ -45,7 +45,7 @@ pub async fn create(
             "url",
             "refused_url",
             Text::new(
-                format!("Adresse refusée : {}.", refusal.explain()),
+                format!("Adresse refusée : {}.", refusal.explain_fr()),
                 format!("URL refused: {}.", refusal.explain()),
             ),
         );
