@@ -84,3 +84,21 @@ macro_rules! code_list {
         }
     };
 }
+
+static REGISTERED: std::sync::OnceLock<&'static [&'static FixedList]> = std::sync::OnceLock::new();
+
+/// Makes the labelled code lists known to the error messages (the app factory registers the lists
+/// `/api/v1/vocabularies` serves), so that a refused code is answered with the accepted codes and
+/// their labels.
+pub fn register(lists: &'static [&'static FixedList]) {
+    let _ = REGISTERED.set(lists);
+}
+
+/// The registered list whose codes are exactly `codes` (in any order), if any.
+pub fn list_of(codes: &[&str]) -> Option<&'static FixedList> {
+    REGISTERED
+        .get()?
+        .iter()
+        .copied()
+        .find(|list| list.entries.len() == codes.len() && list.entries.iter().all(|(code, _, _)| codes.contains(code)))
+}

@@ -256,7 +256,7 @@ async fn nul_bytes_and_non_characters_are_refused_everywhere_before_the_database
     let problem = expect_problem(response, 422, &format!("{}: form", app.backend)).await;
     assert_eq!(problem["errors"][0]["field"], "client_id");
     let problem = expect_problem(app.get("/api/v1/domains/wat%00er").await, 400, "path").await;
-    assert_eq!(problem["errors"][0]["field"], "path");
+    assert_eq!(problem["errors"][0]["field"], "code", "the path parameter's name: {problem}");
     let problem = expect_problem(app.get("/api/v1/partners?q=f%EF%BF%BEs").await, 400, "query").await;
     assert_eq!(problem["errors"][0]["field"], "q");
     let problem = expect_problem(app.get("/api/v1/partners?country=F%00").await, 400, "query").await;
@@ -328,3 +328,196 @@ backend_test!(one_address_cannot_hold_more_than_its_share_of_connections, |setti
     .guards
     .max_connections_per_address =
     4);
+
+// Issue #16, errors a UI can map: one round of validation, fields named as sent, French parser
+// messages, conflicts that name their fields, a code on every problem.
+
+fn fields_and_codes(problem: &serde_json::Value) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.sort();
+    pairs
+}
+
+fn has(pairs: &[(String, String)], field: &str, code: &str) -> bool {
+    pairs.iter().any(|(f, c)| f == field && c == code)
+}
+
+async fn a_patch_with_problems_of_every_kind_gets_them_all_in_one_422_and_changes_nothing(app: TestApp) {
+    let partner = app.seeded_partner("Angers").await;
+    let participants = json!([{"partner_id": partner, "roles": ["funding"]}]);
+    let id = crate::fixtures::project(&app, "Forages à Banconi", participants).await;
+    let response = app.get(&format!("/api/v1/projects/{id}")).await;
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let ghost = uuid::Uuid::now_v7().to_string();
+    let body = json!({
+        "title": "",                                                         // format: length
+        "planned_start": "2027-01-01", "planned_end": "2026-01-01",          // cross-field: order
+        "budget": {"amount": "1500.5", "currency": "XOF"},                   // money: too_precise
+        "domains": ["water", "astrology"],                                   // reference: unknown_domain
+        "participants": [{"partner_id": partner, "roles": ["funding"]}, {"partner_id": ghost, "roles": ["funding"]}], // unknown_partner
+        "agent_in_charge_id": ghost                                          // reference: unknown_account
+    });
+    let response = app.patch_json(&format!("/api/v1/projects/{id}"), Some(&etag), &body).await;
+    let problem = expect_problem(response, 422, "one round").await;
+    let pairs = fields_and_codes(&problem);
+    assert_eq!(problem["code"], "validation_failed", "{problem}");
+    for (field, code) in [
+        ("title", "length"),
+        ("planned_end", "order"),
+        ("budget.amount", "too_precise"),
+        ("domains", "unknown_domain"),
+        ("participants[1].partner_id", "unknown_partner"),
+        ("agent_in_charge_id", "unknown_account"),
+    ] {
+        assert!(has(&pairs, field, code), "{}: {field} {code} missing from {pairs:?}", app.backend);
+    }
+    assert!(!has(&pairs, "participants[0].partner_id", "unknown_partner"), "{pairs:?}");
+    // Nothing changed: same title, same version (the ETag still works).
+    assert_eq!(app.count_rows("project", "title = 'Forages à Banconi' AND version = 1").await, 1);
+    let again = app.get(&format!("/api/v1/projects/{id}")).await;
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag, "{}", app.backend);
+}
+backend_test!(a_patch_with_problems_of_every_kind_gets_them_all_in_one_422_and_changes_nothing);
+
+async fn a_post_with_format_cross_field_and_reference_problems_gets_them_all_at_once(app: TestApp) {
+    let before = app.count_rows("partner", "1 = 1").await;
+    let body =
+        json!({"name": " ", "kind": "city", "country": "France", "latitude": 12.6, "domains": ["water", "astrology"]});
+    let problem = expect_problem(app.post_json("/api/v1/partners", &body).await, 422, "partner").await;
+    let pairs = fields_and_codes(&problem);
+    assert!(pairs.iter().any(|(f, _)| f == "name"), "{pairs:?}");
+    assert!(pairs.iter().any(|(f, _)| f == "country"), "{pairs:?}");
+    assert!(pairs.iter().any(|(f, c)| f.starts_with("l") && c == "pair"), "{pairs:?}");
+    assert!(has(&pairs, "domains", "unknown_domain"), "{pairs:?}");
+    assert_eq!(app.count_rows("partner", "1 = 1").await, before, "{}: nothing written", app.backend);
+    // An agreement: unknown parties and domains, and an end before the start, together.
+    let ghost = uuid::Uuid::now_v7().to_string();
+    let body = json!({"kind": "twinning", "title": "Jumelage", "parties": [ghost], "domains": ["astrology"],
+        "effective_on": "2020-01-01", "ends_on": "2019-01-01"});
+    let response = app.post_json("/api/v1/agreements", &body).await;
+    let problem = expect_problem(response, 422, "agreement").await;
+    let pairs = fields_and_codes(&problem);
+    for (field, code) in [("parties", "unknown_partner"), ("domains", "unknown_domain"), ("ends_on", "order")] {
+        assert!(has(&pairs, field, code), "{}: {field} {code} missing from {pairs:?}", app.backend);
+    }
+}
+backend_test!(a_post_with_format_cross_field_and_reference_problems_gets_them_all_at_once);
+
+async fn errors_name_the_body_field_query_parameter_and_path_parameter_as_sent(app: TestApp) {
+    // A body: the nested field, by its path.
+    let body = json!({"title": "T", "division": "decentralized_cooperation", "domains": ["water"],
+        "participants": [{"partner_id": 12, "roles": ["funding"]}]});
+    let problem = expect_problem(app.post_json("/api/v1/projects", &body).await, 400, "body").await;
+    assert_eq!(problem["errors"][0]["field"], "participants[0].partner_id", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "type", "{problem}");
+    // A query parameter: its own name, wherever it stands.
+    for query in ["limit=abc", "q=abc&limit=abc", "include_total=maybe", "q=x&domain=Not-A-Code"] {
+        let problem = expect_problem(app.get(&format!("/api/v1/partners?{query}")).await, 400, query).await;
+        let expected = query.rsplit('&').next().unwrap().split('=').next().unwrap();
+        assert_eq!(problem["errors"][0]["field"], expected, "{query}: {problem}");
+    }
+    // A path parameter: its name.
+    let problem = expect_problem(app.get("/api/v1/partners/not-a-uuid").await, 400, "path").await;
+    assert_eq!(problem["errors"][0]["field"], "id", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "format", "{problem}");
+    // A funding line's amount is `amount`, its currency `currency`.
+    let angers = app.seeded_partner("Angers").await;
+    let project = crate::fixtures::project(&app, "Voirie", json!([{"partner_id": angers, "roles": ["funding"]}])).await;
+    let line = json!({"partner_id": angers, "kind": "commitment", "amount": "10.5", "currency": "XOF", "transaction_date": "2026-03-01"});
+    let (status, problem) = crate::fixtures::add_line(&app, &project, line).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("amount"), Some("too_precise"))
+    );
+    let line = json!({"partner_id": angers, "kind": "commitment", "amount": "10", "currency": "ZZZ", "transaction_date": "2026-03-01"});
+    let (status, problem) = crate::fixtures::add_line(&app, &project, line).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "currency", "{problem}");
+}
+backend_test!(errors_name_the_body_field_query_parameter_and_path_parameter_as_sent);
+
+async fn parser_refusals_are_in_french_by_default_and_in_english_on_request(app: TestApp) {
+    let body = json!({"code": "abc", "label_fr": 12, "label_en": "x"});
+    let problem = expect_problem(app.post_json("/api/v1/domains", &body).await, 400, "type").await;
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "Type invalide : le nombre entier 12 a été reçu, il faut un texte entre guillemets.",
+        "{problem}"
+    );
+    let response =
+        app.request(Method::POST, "/api/v1/domains").header("accept-language", "en").json(&body).send().await.unwrap();
+    let problem = expect_problem(response, 400, "type, English").await;
+    assert_eq!(problem["errors"][0]["message"], "invalid type: integer `12`, expected a string", "{problem}");
+    // An unknown code: the accepted ones with their labels.
+    let body = json!({"name": "Kayes", "kind": "town", "country": "ML"});
+    let problem = expect_problem(app.post_json("/api/v1/partners", &body).await, 400, "variant").await;
+    let message = problem["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Code inconnu : « town ». Codes acceptés : "), "{problem}");
+    assert!(message.contains("city (Collectivité territoriale (ville))"), "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "kind");
+    // Malformed JSON, a missing field, a path and a query parameter.
+    let response = app
+        .request(Method::POST, "/api/v1/domains")
+        .header("content-type", "application/json")
+        .body("{\"code\": \"abc\", ")
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(response, 400, "syntax").await;
+    assert!(
+        problem["detail"].as_str().unwrap_or_default().starts_with("JSON mal formé (ligne 1, colonne"),
+        "{problem}"
+    );
+    let problem = expect_problem(app.post_json("/api/v1/domains", &json!({"code": "abc"})).await, 400, "missing").await;
+    assert_eq!(problem["errors"][0]["message"], "Le champ « label_fr » est obligatoire.", "{problem}");
+    let problem = expect_problem(app.get("/api/v1/partners/not-a-uuid").await, 400, "path").await;
+    assert!(
+        problem["errors"][0]["message"].as_str().unwrap_or_default().starts_with("Un identifiant UUID est attendu"),
+        "{problem}"
+    );
+    let problem = expect_problem(app.get("/api/v1/partners?limit=abc").await, 400, "query").await;
+    assert_eq!(problem["errors"][0]["message"], "Un nombre entier est attendu.", "{problem}");
+    let text = problem.to_string();
+    assert!(!text.contains("deserialize") && !text.contains("invalid digit"), "English left in {text}");
+}
+backend_test!(parser_refusals_are_in_french_by_default_and_in_english_on_request);
+
+async fn a_conflict_names_its_fields_and_every_problem_has_a_code(app: TestApp) {
+    app.create_partner("Ségou", "ML").await;
+    let body = json!({"name": "SEGOU", "kind": "city", "country": "ML"});
+    let problem = expect_problem(app.post_json("/api/v1/partners", &body).await, 409, "partner").await;
+    assert_eq!(problem["code"], "partner_exists");
+    assert!(problem["existing_id"].is_string(), "{problem}");
+    assert_eq!(
+        fields_and_codes(&problem),
+        [("country".into(), "partner_exists".into()), ("name".into(), "partner_exists".into())]
+    );
+    app.create_user("taken@djcd.test", "agent", Some("twinning")).await;
+    let body = json!({"email": "taken@djcd.test", "full_name": "X", "role": "agent", "division": "twinning", "password": "Bamako-Leipzig-1966!"});
+    let problem = expect_problem(app.post_json("/api/v1/users", &body).await, 409, "email").await;
+    assert_eq!(
+        (problem["code"].as_str(), problem["errors"][0]["field"].as_str()),
+        (Some("email_taken"), Some("email"))
+    );
+    assert_eq!(app.count_rows("account", "email = 'taken@djcd.test'").await, 1);
+    let body = json!({"code": "water", "label_fr": "Eau", "label_en": "Water"});
+    let problem = expect_problem(app.post_json("/api/v1/domains", &body).await, 409, "domain").await;
+    assert_eq!(problem["errors"][0]["field"], "code", "{problem}");
+    // Every problem has a code.
+    let problem = expect_problem(app.get("/api/v1/nowhere").await, 404, "route").await;
+    assert_eq!(problem["code"], "not_found");
+    let problem =
+        expect_problem(app.request_as(None, Method::GET, "/api/v1/partners").send().await.unwrap(), 401, "anonymous")
+            .await;
+    assert_eq!(problem["code"], "unauthorized");
+}
+backend_test!(a_conflict_names_its_fields_and_every_problem_has_a_code);

@@ -33,8 +33,9 @@ impl Money {
     }
 }
 
-/// Checks an amount for its currency and returns it in minor units (422 naming `field` otherwise).
-pub fn parse_money(rules: &mut Rules, field: &str, amount: &str, currency: &str) -> Option<i64> {
+/// Checks an amount for its currency and returns it in minor units (422 otherwise, naming the
+/// request's amount field, or its currency field for an unknown currency: `(amount, currency)`).
+pub fn parse_money(rules: &mut Rules, fields: (&str, &str), amount: &str, currency: &str) -> Option<i64> {
     match money::parse_amount(amount, currency) {
         Ok(minor) => Some(minor),
         Err(error) => {
@@ -62,9 +63,8 @@ pub fn parse_money(rules: &mut Rules, field: &str, amount: &str, currency: &str)
                     ),
                 ),
             };
-            let field =
-                if code == "unknown_currency" { format!("{field}.currency") } else { format!("{field}.amount") };
-            rules.fail(&field, code, message);
+            let field = if code == "unknown_currency" { fields.1 } else { fields.0 };
+            rules.fail(field, code, message);
             None
         }
     }

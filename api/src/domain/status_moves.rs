@@ -5,12 +5,13 @@ use serde_json::{Map, Value};
 use crate::{error::ApiError, i18n::Text};
 
 /// `Ok` when `to` is among `allowed` (the moves from `from`); otherwise the 409, with `from` and
-/// `allowed` as stored codes (`code` gives a status's code).
+/// `allowed` as stored codes (`code` gives a status's code), naming the request's `field`.
 pub fn check_move<S: Copy + PartialEq>(
     from: S,
     to: S,
     allowed: &[S],
     code: fn(S) -> &'static str,
+    field: &str,
 ) -> Result<(), ApiError> {
     if allowed.contains(&to) {
         return Ok(());
@@ -25,6 +26,7 @@ pub fn check_move<S: Copy + PartialEq>(
             format!("Cannot move from \"{}\" to \"{}\".", code(from), code(to)),
         ),
         extra,
+        fields: vec![field.to_owned()],
     })
 }
 
@@ -39,9 +41,10 @@ mod tests {
 
     #[test]
     fn an_allowed_move_passes_and_another_is_a_conflict_listing_the_allowed_ones() {
-        assert!(check_move(0, 1, &[1, 2], code).is_ok());
-        match check_move(0, 0, &[1, 2], code) {
-            Err(ApiError::Conflict { code, extra, .. }) => {
+        assert!(check_move(0, 1, &[1, 2], code, "to").is_ok());
+        match check_move(0, 0, &[1, 2], code, "to") {
+            Err(ApiError::Conflict { code, extra, fields, .. }) => {
+                assert_eq!(fields, ["to"]);
                 assert_eq!(code, "invalid_transition");
                 assert_eq!(extra["from"], "zero");
                 assert_eq!(extra["allowed"], serde_json::json!(["one", "two"]));

@@ -13,14 +13,32 @@ impl From<DbErr> for ApiError {
         if is_unavailable(&error) {
             return ApiError::Unavailable(error.to_string());
         }
-        if let Some(SqlErr::UniqueConstraintViolation(_)) = error.sql_err() {
+        if let Some(SqlErr::UniqueConstraintViolation(message)) = error.sql_err() {
             return ApiError::conflict(
                 "already_exists",
                 Text::fixed("Cet enregistrement existe déjà.", "This record already exists."),
-            );
+            )
+            .on_fields(unique_key_fields(&message));
         }
         ApiError::Internal(anyhow::Error::new(error))
     }
+}
+
+/// The request fields behind each unique rule, by the names SQLite (`table.column`) and PostgreSQL
+/// (the index's name) give it in their refusal.
+const UNIQUE_KEYS: &[(&[&str], &[&str])] = &[
+    (&["ux_account_email", "account.email"], &["email"]),
+    (&["ux_partner_name_country", "partner.name_key"], &["name", "country"]),
+    (&["ux_exchange_rate_currency_date", "exchange_rate.currency"], &["currency", "valid_from"]),
+    (&["domain_tag_pkey", "domain_tag.code"], &["code"]),
+];
+
+/// The request fields a unique rule's refusal is about (none when the rule is not one of a field sent).
+fn unique_key_fields(message: &str) -> &'static [&'static str] {
+    UNIQUE_KEYS
+        .iter()
+        .find(|(names, _)| names.iter().any(|name| message.contains(name)))
+        .map_or(&[], |(_, fields)| fields)
 }
 
 /// Whether a database error means the disk is full (SQLite's `SQLITE_FULL`, PostgreSQL's
@@ -68,6 +86,14 @@ mod tests {
 
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn a_unique_rule_names_its_fields() {
+        assert_eq!(unique_key_fields("UNIQUE constraint failed: account.email"), ["email"]);
+        let postgres = "duplicate key value violates unique constraint \"ux_partner_name_country\"";
+        assert_eq!(unique_key_fields(postgres), ["name", "country"]);
+        assert!(unique_key_fields("UNIQUE constraint failed: refresh_token.token_hash").is_empty());
+    }
 
     #[test]
     fn a_full_disk_is_a_503_that_says_so_with_retry_after() {

@@ -9,11 +9,13 @@ use serde_json::{Map, Value};
 
 use crate::i18n::Text;
 
+mod codes;
 mod db;
 mod problem;
 mod response;
 mod schema;
 
+pub use codes::{PROBLEM_CODES, ProblemCode, is_known as is_known_code};
 pub use db::{is_storage_full, is_unavailable};
 pub use problem::Problem;
 pub use schema::{FieldErrorDocument, ProblemDocument};
@@ -51,9 +53,10 @@ pub enum ApiError {
     /// 405: the path exists, not with this method; `allow` lists the methods it has.
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
-    /// 409: the request conflicts with the current state; `extra` adds members to the problem.
+    /// 409: the request conflicts with the current state; `extra` adds members to the problem and
+    /// `fields` names the request fields the conflict is about (`errors[]`, with the conflict's code).
     #[error("conflict: {}", .detail.en)]
-    Conflict { code: &'static str, detail: Text, extra: Map<String, Value> },
+    Conflict { code: &'static str, detail: Text, extra: Map<String, Value>, fields: Vec<String> },
     /// 412: `If-Match` names a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed { current_etag: String },
@@ -93,7 +96,18 @@ impl ApiError {
     }
 
     pub fn conflict(code: &'static str, detail: Text) -> Self {
-        Self::Conflict { code, detail, extra: Map::new() }
+        Self::Conflict { code, detail, extra: Map::new(), fields: Vec::new() }
+    }
+
+    /// A 409 about these request fields (`email`; `name` and `country`): each one is named in
+    /// `errors[]` with the conflict's code and detail. Other errors are returned unchanged.
+    pub fn on_fields(self, names: &[&str]) -> Self {
+        match self {
+            Self::Conflict { code, detail, extra, .. } => {
+                Self::Conflict { code, detail, extra, fields: names.iter().map(|name| (*name).to_owned()).collect() }
+            }
+            other => other,
+        }
     }
 
     /// The machine-readable problem for this error, before localisation.
@@ -192,6 +206,9 @@ impl ApiError {
         };
         let errors = match self {
             BadRequest(_, errors) | Validation(errors) => errors.clone(),
+            Conflict { code, detail, fields, .. } => {
+                fields.iter().map(|field| FieldError::new(field.clone(), code, detail.clone())).collect()
+            }
             _ => Vec::new(),
         };
         let mut extra = Map::new();
@@ -220,10 +237,14 @@ mod tests {
     fn a_conflict_carries_its_code_and_extra_members() {
         let mut extra = Map::new();
         extra.insert("allowed".into(), serde_json::json!(["active"]));
-        let error = ApiError::Conflict { code: "invalid_transition", detail: Text::fixed("a", "b"), extra };
+        let error =
+            ApiError::Conflict { code: "invalid_transition", detail: Text::fixed("a", "b"), extra, fields: Vec::new() }
+                .on_fields(&["status"]);
         let body = error.problem().render(Lang::En, None);
         assert_eq!(body["code"], "invalid_transition");
         assert_eq!(body["allowed"][0], "active");
+        assert_eq!(body["errors"][0]["field"], "status");
+        assert_eq!(body["errors"][0]["code"], "invalid_transition");
         assert_eq!(error.status_code(), StatusCode::CONFLICT);
     }
 }

@@ -68,6 +68,8 @@ impl Problem {
         for (key, value) in &self.extra {
             body.entry(key.clone()).or_insert_with(|| value.clone());
         }
+        // Every problem has a code: a conflict's reason, else its kind (the slug, with `_`).
+        body.entry("code").or_insert_with(|| Value::from(self.slug.replace('-', "_")));
         Value::Object(body)
     }
 }

@@ -120,10 +120,10 @@ async fn claim(db: &DatabaseConnection, scope: &str, key: &str, request_hash: &s
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
         Err(error) => return Err(error.into()),
     }
-    let existing = idempotency_key::Entity::find_by_id((scope.to_owned(), key.to_owned()))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::conflict("idempotency_in_progress", in_progress_text()))?;
+    let existing =
+        idempotency_key::Entity::find_by_id((scope.to_owned(), key.to_owned())).one(db).await?.ok_or_else(|| {
+            ApiError::conflict("idempotency_in_progress", in_progress_text()).on_fields(&["Idempotency-Key"])
+        })?;
     if existing.request_hash != request_hash {
         return Err(ApiError::invalid(
             "Idempotency-Key",
@@ -151,7 +151,13 @@ async fn claim(db: &DatabaseConnection, scope: &str, key: &str, request_hash: &s
             return Ok(Claim::Proceed);
         }
     }
-    Err(ApiError::Conflict { code: "idempotency_in_progress", detail: in_progress_text(), extra: Default::default() })
+    Err(ApiError::Conflict {
+        code: "idempotency_in_progress",
+        detail: in_progress_text(),
+        extra: Default::default(),
+        fields: Vec::new(),
+    }
+    .on_fields(&["Idempotency-Key"]))
 }
 
 fn in_progress_text() -> Text {

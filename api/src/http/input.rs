@@ -9,6 +9,7 @@ use actix_web::{
     middleware::Next,
 };
 
+use super::known_routes::KnownRoutes;
 use crate::{
     error::{ApiError, FieldError},
     i18n::Text,
@@ -41,11 +42,16 @@ fn percent_decode(text: &str, plus_is_space: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The fields of a request line that hold a forbidden character: `path`, or the query parameter's name.
-fn offending_fields(path: &str, query: &str) -> Vec<FieldError> {
+/// The fields of a request line that hold a forbidden character: the path parameter's name (`path`
+/// for a segment no route takes as a parameter), or the query parameter's name.
+fn offending_fields(path: &str, query: &str, routes: Option<&KnownRoutes>) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if percent_decode(path, false).chars().any(is_forbidden_char) {
-        errors.push(FieldError::new("path", "forbidden_character", forbidden_char_message()));
+    for (index, segment) in path.split('/').enumerate() {
+        if percent_decode(segment, false).chars().any(is_forbidden_char) {
+            // The route is matched on the raw path, as actix does.
+            let name = routes.and_then(|routes| routes.parameter_at(path, index)).unwrap_or_else(|| "path".to_owned());
+            errors.push(FieldError::new(name, "forbidden_character", forbidden_char_message()));
+        }
     }
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -62,7 +68,8 @@ pub async fn refuse_forbidden_characters(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let errors = offending_fields(req.uri().path(), req.query_string());
+    let routes = req.app_data::<actix_web::web::Data<KnownRoutes>>().map(|data| data.get_ref());
+    let errors = offending_fields(req.uri().path(), req.query_string(), routes);
     if errors.is_empty() {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
@@ -87,7 +94,7 @@ mod tests {
 
     #[test]
     fn nul_and_non_characters_in_the_path_or_a_parameter_are_named() {
-        let fields = |path, query| offending_fields(path, query).into_iter().map(|e| e.field).collect::<Vec<_>>();
+        let fields = |path, query| offending_fields(path, query, None).into_iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(fields("/api/v1/domains/wa%00ter", ""), ["path"]);
         assert_eq!(fields("/api/v1/partners", "q=f%C3%A8s&country=F%EF%BF%BFR"), ["country"]);
         assert_eq!(fields("/api/v1/partners", "q%01=x"), ["q\u{1}"]);

@@ -32,7 +32,7 @@ use security::add_security_schemes;
         license(name = "MIT", identifier = "MIT"),
     ),
     servers((url = "/", description = "This server (local, test or production): the document is served by the API it describes")),
-    components(schemas(crate::error::ProblemDocument, crate::error::FieldErrorDocument)),
+    components(schemas(crate::error::ProblemDocument, crate::error::FieldErrorDocument, crate::error::ProblemCode)),
     tags(
         (name = "health", description = "Probes for orchestrators: liveness and readiness."),
         (name = "vocabularies", description = "Every code list of the API with French and English labels. / Toutes les listes de codes de l'API, libellés en français et en anglais."),

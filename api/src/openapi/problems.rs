@@ -108,7 +108,7 @@ pub(super) fn add_problem_responses(document: &mut Value) {
             "description": description,
             "content": {"application/problem+json": {
                 "schema": {"$ref": PROBLEM_REF},
-                "example": {"type": format!("urn:djcd:problem:{}", slug(name)), "title": name, "status": status, "detail": detail}
+                "example": {"type": format!("urn:djcd:problem:{}", slug(name)), "title": name, "status": status, "detail": detail, "code": code(name)}
             }}
         });
         if !headers.is_empty() {
@@ -118,6 +118,14 @@ pub(super) fn add_problem_responses(document: &mut Value) {
     }
     if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
         components.insert("responses".into(), Value::Object(responses));
+    }
+}
+
+/// The problem's code in the example: its kind, or the conflict's reason.
+fn code(name: &str) -> String {
+    match name {
+        "IdempotencyInProgress" => "idempotency_in_progress".to_owned(),
+        _ => slug(name).replace('-', "_"),
     }
 }
 

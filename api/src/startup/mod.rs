@@ -168,6 +168,7 @@ fn build_server(
         }
         None => None,
     };
+    crate::vocabulary::register(routes::vocabularies::FIXED);
     let server = HttpServer::new(move || {
         let observed = metrics.get_ref().clone();
         let (app, _) = App::new()

@@ -42,7 +42,16 @@ pub use fields::{
     WEB_ADDRESS_MAX, WEB_ADDRESS_PATTERN, check_code, check_count, check_country, check_email, check_language,
     check_phone, check_text, check_web_address, is_code,
 };
-pub use params::{CodeParam, SEARCH_MAX, SEARCH_PATTERN, SearchParam, check_param_code, check_param_range};
+pub use params::{
+    CODE_PARAM_ERROR, CodeParam, SEARCH_CONTROL, SEARCH_MAX, SEARCH_PATTERN, SEARCH_TOO_LONG, SearchParam,
+    check_param_code, check_param_range,
+};
+
+/// The field of item `index` of a list: `participants[].partner_id` gives
+/// `participants[2].partner_id`; a name without `[]` (a single reference) is kept as it is.
+pub fn item_field(field: &str, index: usize) -> String {
+    field.replacen("[]", &format!("[{index}]"), 1)
+}
 
 #[derive(Default)]
 pub struct Rules {
@@ -66,6 +75,30 @@ impl Rules {
                 Text::new(format!("Doit être entre {min} et {max}."), format!("Must be between {min} and {max}.")),
             );
         }
+    }
+
+    /// Adds the field errors of a check that failed with a 422 and goes on, so that format rules,
+    /// cross-field rules and reference checks are answered together, in one 422, before any
+    /// write; any other refusal (403, 404, 409) or fault is returned at once.
+    pub fn absorb<T>(&mut self, result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(ApiError::Validation(errors)) => {
+                self.errors.extend(errors);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Whether a rule was broken so far.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Whether `field` already broke a rule (a check that needs a well-formed value then waits).
+    pub fn names(&self, field: &str) -> bool {
+        self.errors.iter().any(|error| error.field == field)
     }
 
     /// `Ok` when no rule was broken, otherwise a 422 listing them all.

@@ -16,6 +16,11 @@ use crate::{
 
 /// A search text (`SearchParam`): no control characters.
 pub const SEARCH_PATTERN: &str = concat!("^[^", control_but_breaks!(), "\\t\\n\\r]*$");
+/// The refusals of `CodeParam` and `SearchParam` (`http::extract` says them in French too).
+pub const CODE_PARAM_ERROR: &str =
+    "a code is a lower-case letter, then lower-case letters, digits or _ (2 to 40 characters)";
+pub const SEARCH_TOO_LONG: &str = "a search text has at most 200 characters";
+pub const SEARCH_CONTROL: &str = "a search text has no control characters";
 /// The longest search text.
 pub const SEARCH_MAX: usize = 200;
 
@@ -72,13 +77,7 @@ impl Deref for CodeParam {
 impl<'de> Deserialize<'de> for CodeParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        if is_code(&value) {
-            Ok(Self(value))
-        } else {
-            Err(D::Error::custom(
-                "a code is a lower-case letter, then lower-case letters, digits or _ (2 to 40 characters)",
-            ))
-        }
+        if is_code(&value) { Ok(Self(value)) } else { Err(D::Error::custom(CODE_PARAM_ERROR)) }
     }
 }
 
@@ -111,9 +110,9 @@ impl<'de> Deserialize<'de> for SearchParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         if value.chars().count() > SEARCH_MAX {
-            Err(D::Error::custom("a search text has at most 200 characters"))
+            Err(D::Error::custom(SEARCH_TOO_LONG))
         } else if value.chars().any(|c| c.is_control() || is_forbidden_char(c)) {
-            Err(D::Error::custom("a search text has no control characters"))
+            Err(D::Error::custom(SEARCH_CONTROL))
         } else {
             Ok(Self(value))
         }

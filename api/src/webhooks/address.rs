@@ -23,6 +23,17 @@ impl Refusal {
             Refusal::PrivateAddress(ip) => format!("the host resolves to a non-public address ({ip})"),
         }
     }
+
+    /// The same, in French.
+    pub fn explain_fr(&self) -> String {
+        match self {
+            Refusal::Malformed => "ce n'est pas une adresse http(s) absolue".into(),
+            Refusal::Scheme => "seules les adresses https sont acceptées".into(),
+            Refusal::Credentials => "une adresse ne peut pas contenir d'identifiants".into(),
+            Refusal::Unresolvable => "le nom d'hôte ne se résout pas".into(),
+            Refusal::PrivateAddress(ip) => format!("l'hôte se résout en une adresse non publique ({ip})"),
+        }
+    }
 }
 
 /// IPv4 ranges that are not the public internet (IANA special-purpose registry): "this network",

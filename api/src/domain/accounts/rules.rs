@@ -162,6 +162,7 @@ pub fn email_taken() -> ApiError {
         "email_taken",
         Text::fixed("Cette adresse e-mail est déjà utilisée.", "This e-mail address is already in use."),
     )
+    .on_fields(&["email"])
 }
 
 #[cfg(test)]

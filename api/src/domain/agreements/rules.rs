@@ -32,7 +32,7 @@ pub fn is_routine_move(from: AgreementStatus, to: AgreementStatus) -> bool {
 
 /// A 409 listing the allowed moves when `from → to` is not one of them.
 pub fn check_move(from: AgreementStatus, to: AgreementStatus) -> Result<(), ApiError> {
-    crate::domain::status_moves::check_move(from, to, allowed_moves(from), AgreementStatus::as_str)
+    crate::domain::status_moves::check_move(from, to, allowed_moves(from), AgreementStatus::as_str, "to")
 }
 
 /// A move's reason: required, at most 2000 characters; kept without surrounding spaces.

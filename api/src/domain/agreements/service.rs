@@ -11,6 +11,7 @@ use super::{
     store,
     types::{AgreementChange, AgreementFields, AgreementKind, AgreementResponse, AgreementStatus},
 };
+use crate::validate::Rules;
 use crate::{
     auth::{
         CurrentUser,
@@ -41,8 +42,10 @@ pub async fn create(
     mut fields: AgreementFields,
 ) -> Result<Done<(AgreementResponse, i32)>, ApiError> {
     ensure_division(user, kind.division())?;
-    fields.validate()?;
-    store::check_references(work.db(), &fields, Some(kind.division())).await?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
+    checks.absorb(store::check_references(work.db(), &fields, Some(kind.division())).await)?;
+    checks.finish()?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut model = agreement::ActiveModel {
@@ -78,10 +81,12 @@ pub async fn update(
     work.check_version(if_match, current.version)?;
     let mut fields = AgreementFields::from_current(&current, &before);
     fields.apply(change);
-    fields.validate()?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
     // A new agent in charge must be of the agreement's division; one named before the rule stays.
     let new_agent = fields.agent_in_charge_id != current.agent_in_charge_id;
-    store::check_references(work.db(), &fields, new_agent.then_some(before.division)).await?;
+    checks.absorb(store::check_references(work.db(), &fields, new_agent.then_some(before.division)).await)?;
+    checks.finish()?;
     let mut model: agreement::ActiveModel = current.clone().into();
     store::write_fields(&mut model, &fields)?;
     work.save::<agreement::Entity>(id, model, current.version).await?;

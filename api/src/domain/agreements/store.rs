@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::types::{
     AgreementFields, AgreementKind, AgreementResponse, AgreementStatus, CityRole, StatusChangeResponse,
 };
+use crate::validate::Rules;
 use crate::{
     auth::Division,
     domain::{
@@ -215,12 +216,14 @@ pub async fn check_references(
     fields: &AgreementFields,
     division: Option<Division>,
 ) -> Result<(), ApiError> {
-    check_domains(db, "domains", &fields.domains).await?;
-    check_partners(db, "parties", &fields.parties).await?;
+    let mut checks = Rules::default();
+    checks.absorb(check_domains(db, "domains", &fields.domains).await)?;
+    checks.absorb(check_partners(db, "parties", &fields.parties).await)?;
     if let Some(aegis) = fields.aegis_partner_id {
-        check_partners(db, "aegis_partner_id", &[aegis]).await?;
+        checks.absorb(check_partners(db, "aegis_partner_id", &[aegis]).await)?;
     }
-    check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, division).await
+    checks.absorb(check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, division).await)?;
+    checks.finish()
 }
 
 /// Writes the editable fields into a row, with its search text.

@@ -62,6 +62,7 @@ pub fn already_exists(code: &str) -> ApiError {
         "already_exists",
         Text::new(format!("Le domaine « {code} » existe déjà."), format!("The domain \"{code}\" already exists.")),
     )
+    .on_fields(&["code"])
 }
 
 #[cfg(test)]

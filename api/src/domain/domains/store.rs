@@ -8,7 +8,10 @@ use sea_orm::{
 };
 
 use super::{rules, types::NewDomain};
-use crate::{error::ApiError, i18n::Text};
+use crate::{
+    error::{ApiError, FieldError},
+    i18n::Text,
+};
 
 /// The domain `code` (404 otherwise).
 pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<domain_tag::Model, ApiError> {
@@ -95,7 +98,8 @@ pub async fn count_uses(db: &impl ConnectionTrait, code: &str) -> Result<u64, Db
     Ok(partners + agreements + projects)
 }
 
-/// Checks that every code names a live domain (422 naming the field otherwise). Partners,
+/// Checks that every code names a live domain (a 422 naming each unknown one, `domains[]` giving
+/// `domains[2]`, otherwise). Partners,
 /// agreements and projects run it on the domains they are tagged with.
 pub async fn check_domains(db: &impl ConnectionTrait, field: &str, codes: &[String]) -> Result<(), ApiError> {
     if codes.is_empty() {
@@ -109,17 +113,20 @@ pub async fn check_domains(db: &impl ConnectionTrait, field: &str, codes: &[Stri
         .into_tuple()
         .all(db)
         .await?;
-    let unknown: Vec<&str> = codes.iter().filter(|code| !known.contains(code)).map(String::as_str).collect();
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    let list = unknown.join(", ");
-    Err(ApiError::invalid(
-        field,
-        "unknown_domain",
-        Text::new(
-            format!("Domaine(s) inconnu(s) ou archivé(s) : {list}."),
-            format!("Unknown or archived domain(s): {list}."),
-        ),
-    ))
+    let errors: Vec<FieldError> = codes
+        .iter()
+        .enumerate()
+        .filter(|(_, code)| !known.contains(code))
+        .map(|(index, code)| {
+            FieldError::new(
+                crate::validate::item_field(field, index),
+                "unknown_domain",
+                Text::new(
+                    format!("Domaine inconnu ou archivé : {code}."),
+                    format!("Unknown or archived domain: {code}."),
+                ),
+            )
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }

@@ -9,6 +9,7 @@ use super::{
     store,
     types::{EventFields, EventResponse, PartnershipEventKind},
 };
+use crate::validate::Rules;
 use crate::{
     auth::{CurrentUser, Division, policy::may_write_event},
     error::ApiError,
@@ -37,7 +38,10 @@ pub async fn create(
 ) -> Result<Done<(EventResponse, i32)>, ApiError> {
     fields.division = division_written(caller.role, caller.division, fields.division);
     ensure_may_write(caller, fields.division)?;
-    store::check_links(work.db(), &fields).await?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
+    checks.absorb(store::check_links(work.db(), &fields).await)?;
+    checks.finish()?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut model = event::ActiveModel {
@@ -71,7 +75,10 @@ pub async fn replace(
     ensure_may_write(caller, before.division)?;
     ensure_may_write(caller, fields.division)?;
     work.check_version(if_match, current.version)?;
-    store::check_links(work.db(), &fields).await?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
+    checks.absorb(store::check_links(work.db(), &fields).await)?;
+    checks.finish()?;
     let version = current.version;
     let mut change: event::ActiveModel = current.into();
     store::write_fields(&mut change, &fields);

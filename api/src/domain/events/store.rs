@@ -15,6 +15,7 @@ use super::{
     rules::upcoming_first_key,
     types::{EventFields, EventResponse, PartnershipEventKind},
 };
+use crate::validate::Rules;
 use crate::{
     auth::Division,
     domain::partners::{store::check_partners, types::partner_ref},
@@ -103,12 +104,13 @@ pub async fn find_live(db: &impl ConnectionTrait, id: Uuid) -> Result<event::Mod
 /// Checks that what the event links to exists: live partners, active staff, agreements, projects
 /// (422 naming the field otherwise).
 pub async fn check_links(db: &impl ConnectionTrait, fields: &EventFields) -> Result<(), ApiError> {
-    check_partners(db, "partners", &fields.partners).await?;
+    let mut checks = Rules::default();
+    checks.absorb(check_partners(db, "partners", &fields.partners).await)?;
     if let Some(organiser) = fields.organiser_partner_id {
-        check_partners(db, "organiser_partner_id", &[organiser]).await?;
+        checks.absorb(check_partners(db, "organiser_partner_id", &[organiser]).await)?;
     }
     for staff in &fields.staff {
-        check_staff(db, "staff", Some(*staff), None).await?;
+        checks.absorb(check_staff(db, "staff", Some(*staff), None).await)?;
     }
     let agreements = entity::agreement::Entity::find()
         .filter(entity::agreement::Column::Id.is_in(fields.agreements.clone()))
@@ -119,20 +121,12 @@ pub async fn check_links(db: &impl ConnectionTrait, fields: &EventFields) -> Res
         .count(db)
         .await?;
     if agreements as usize != fields.agreements.len() {
-        return Err(ApiError::invalid(
-            "agreements",
-            "unknown_agreement",
-            Text::fixed("Accord inconnu.", "Unknown agreement."),
-        ));
+        checks.fail("agreements", "unknown_agreement", Text::fixed("Accord inconnu.", "Unknown agreement."));
     }
     if projects as usize != fields.projects.len() {
-        return Err(ApiError::invalid(
-            "projects",
-            "unknown_project",
-            Text::fixed("Projet inconnu.", "Unknown project."),
-        ));
+        checks.fail("projects", "unknown_project", Text::fixed("Projet inconnu.", "Unknown project."));
     }
-    Ok(())
+    checks.finish()
 }
 
 /// Sets the content columns and the search text.

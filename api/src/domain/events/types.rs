@@ -70,12 +70,20 @@ impl EventFields {
             list.sort();
             list.dedup();
         }
-        if self.partners.len() > 200
-            || self.staff.len() > 100
-            || self.agreements.len() > 100
-            || self.projects.len() > 100
-        {
-            rules.fail("body", "too_many", Text::fixed("Trop d'éléments dans une liste.", "Too many items in a list."));
+        let lists = [
+            ("partners", self.partners.len(), 200),
+            ("staff", self.staff.len(), 100),
+            ("agreements", self.agreements.len(), 100),
+            ("projects", self.projects.len(), 100),
+        ];
+        for (field, len, max) in lists {
+            if len > max {
+                rules.fail(
+                    field,
+                    "too_many",
+                    Text::new(format!("{max} éléments au plus."), format!("At most {max} items.")),
+                );
+            }
         }
         rules.finish()
     }

@@ -48,7 +48,7 @@ fn check_note_and_reference(rules: &mut Rules, reference: Option<&str>, note: Op
 /// The state of a new line: every field error at once (422), the reference trimmed.
 pub fn new_fields(input: &FundingLineInput) -> Result<FundingLineFields, ApiError> {
     let mut rules = Rules::default();
-    let amount = parse_money(&mut rules, "amount", &input.amount, &input.currency);
+    let amount = parse_money(&mut rules, ("amount", "currency"), &input.amount, &input.currency);
     check_note_and_reference(&mut rules, input.reference.as_deref(), input.note.as_deref());
     rules.finish()?;
     Ok(FundingLineFields {
@@ -68,7 +68,7 @@ pub fn changed_fields(current: &FundingLineFields, change: FundingLineChange) ->
     let currency = change.currency.unwrap_or_else(|| current.currency.clone());
     let amount = change.amount.unwrap_or_else(|| money::format_amount(current.amount_minor, &current.currency));
     let mut rules = Rules::default();
-    let minor = parse_money(&mut rules, "amount", &amount, &currency);
+    let minor = parse_money(&mut rules, ("amount", "currency"), &amount, &currency);
     check_note_and_reference(
         &mut rules,
         change.reference.as_ref().and_then(|reference| reference.as_deref()),

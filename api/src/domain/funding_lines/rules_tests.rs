@@ -65,15 +65,15 @@ fn a_new_line_is_exact_in_its_currency_and_trims_its_reference() {
     assert_eq!((fields.amount_minor, fields.currency.as_str()), (150_050, "EUR"));
     assert_eq!(fields.reference.as_deref(), Some("CONV-2026-04"));
     assert!(!fields.is_public);
-    assert_eq!(codes(new_fields(&input("1500.5", "XOF"))), [("amount.amount".to_owned(), "too_precise")]);
-    assert_eq!(codes(new_fields(&input("10", "ZZZ"))), [("amount.currency".to_owned(), "unknown_currency")]);
+    assert_eq!(codes(new_fields(&input("1500.5", "XOF"))), [("amount".to_owned(), "too_precise")]);
+    assert_eq!(codes(new_fields(&input("10", "ZZZ"))), [("currency".to_owned(), "unknown_currency")]);
 }
 
 #[test]
 fn a_change_checks_the_kept_amount_against_the_new_currency() {
     let current = new_fields(&input("1500.50", "EUR")).expect("valid");
     let to_xof = FundingLineChange { currency: Some("XOF".into()), ..Default::default() };
-    assert_eq!(codes(changed_fields(&current, to_xof)), [("amount.amount".to_owned(), "too_precise")]);
+    assert_eq!(codes(changed_fields(&current, to_xof)), [("amount".to_owned(), "too_precise")]);
     let unchanged = changed_fields(&current, FundingLineChange::default()).expect("valid");
     assert_eq!(unchanged, current);
     let cleared = changed_fields(&current, FundingLineChange { reference: Some(None), ..Default::default() });

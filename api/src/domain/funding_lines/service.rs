@@ -10,6 +10,7 @@ use super::{
     store::ProjectFacts,
     types::{FundingLineChange, FundingLineFields, FundingLineInput, FundingLineResponse},
 };
+use crate::validate::Rules;
 use crate::{
     auth::{CurrentUser, policy::may_write_division},
     error::ApiError,
@@ -52,17 +53,20 @@ pub async fn create(
 ) -> Result<Done<(FundingLineResponse, i32)>, ApiError> {
     rules::ensure_may_publish(caller.role, input.is_public)?;
     open_project(work.db(), caller, project_id).await?;
-    let fields = rules::new_fields(&input)?;
+    let mut checks = Rules::default();
+    let fields = checks.absorb(rules::new_fields(&input))?;
     if !store::is_funder(work.db(), project_id, input.partner_id).await? {
-        return Err(ApiError::invalid(
+        checks.fail(
             "partner_id",
             "funder_not_participant",
             Text::fixed(
                 "Le partenaire doit participer au projet avec le rôle « funding ».",
                 "The partner must take part in the project with the \"funding\" role.",
             ),
-        ));
+        );
     }
+    checks.finish()?;
+    let Some(fields) = fields else { return Err(ApiError::Internal(anyhow::anyhow!("checked fields missing"))) };
     let id = store::insert(work.db(), project_id, input.partner_id, &fields, event).await?;
     let (saved, response) = store::find(work.db(), id).await?;
     store::touch_project(work.db(), project_id).await?;

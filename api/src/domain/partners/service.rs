@@ -9,6 +9,7 @@ use super::{
     store,
     types::{PartnerChange, PartnerFields, PartnerResponse},
 };
+use crate::validate::Rules;
 use crate::{
     domain::domains::store::check_domains,
     error::ApiError,
@@ -25,8 +26,10 @@ pub const ENTITY: &str = "partner";
 
 /// Adds a partner; a partner of the same name in the same country is a 409.
 pub async fn create(work: UnitOfWork, mut fields: PartnerFields) -> Result<Done<(PartnerResponse, i32)>, ApiError> {
-    fields.validate()?;
-    check_domains(work.db(), "domains", &fields.domains).await?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
+    checks.absorb(check_domains(work.db(), "domains", &fields.domains).await)?;
+    checks.finish()?;
     store::ensure_unique(work.db(), &fields, None).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -58,8 +61,10 @@ pub async fn update(
     work.check_version(if_match, current.version)?;
     let mut fields = PartnerFields::from_model(&current, before.domains.clone())?;
     fields.apply(change);
-    fields.validate()?;
-    check_domains(work.db(), "domains", &fields.domains).await?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
+    checks.absorb(check_domains(work.db(), "domains", &fields.domains).await)?;
+    checks.finish()?;
     store::ensure_unique(work.db(), &fields, Some(id)).await?;
     let mut model: partner::ActiveModel = current.clone().into();
     store::write_fields(&mut model, &fields)?;

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use entity::{partner, partner_domain};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::types::{PartnerFields, PartnerKind, PartnerResponse};
 use crate::{
-    error::ApiError,
+    error::{ApiError, FieldError},
     i18n::Text,
     records::{
         listing::{Sort, SortField, SortKind, SortValue, linked},
@@ -141,24 +141,33 @@ pub async fn set_domains(db: &impl ConnectionTrait, id: Uuid, codes: &[String]) 
     Ok(())
 }
 
-/// Checks that the partners exist and are not archived (422 naming the field otherwise).
+/// Checks that the partners exist and are not archived: a 422 naming each unknown one, `field` with
+/// its index in the list for a list field (`parties[]` gives `parties[1]`).
 pub async fn check_partners(db: &impl ConnectionTrait, field: &str, ids: &[Uuid]) -> Result<(), ApiError> {
     if ids.is_empty() {
         return Ok(());
     }
-    let live = partner::Entity::find()
+    let live: Vec<Uuid> = partner::Entity::find()
+        .select_only()
+        .column(partner::Column::Id)
         .filter(partner::Column::Id.is_in(ids.to_vec()))
         .filter(partner::Column::ArchivedAt.is_null())
-        .count(db)
+        .into_tuple()
+        .all(db)
         .await?;
-    if live as usize == ids.len() {
-        return Ok(());
-    }
-    Err(ApiError::invalid(
-        field,
-        "unknown_partner",
-        Text::fixed("Partenaire inconnu ou archivé.", "Unknown or archived partner."),
-    ))
+    let errors: Vec<FieldError> = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| !live.contains(id))
+        .map(|(index, _)| {
+            FieldError::new(
+                crate::validate::item_field(field, index),
+                "unknown_partner",
+                Text::fixed("Partenaire inconnu ou archivé.", "Unknown or archived partner."),
+            )
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
 /// Writes the editable fields into a row, with its name key and search text.
@@ -204,7 +213,8 @@ pub async fn ensure_unique(
         Some(existing) => {
             let mut extra = serde_json::Map::new();
             extra.insert("existing_id".into(), serde_json::Value::from(existing.id.to_string()));
-            Err(ApiError::Conflict { code: "partner_exists", detail: partner_exists(), extra })
+            Err(ApiError::Conflict { code: "partner_exists", detail: partner_exists(), extra, fields: Vec::new() }
+                .on_fields(PARTNER_KEY))
         }
         None => Ok(()),
     }
@@ -213,10 +223,15 @@ pub async fn ensure_unique(
 /// The unique index's refusal (a partner of that name came in between) as the partners' own 409.
 pub fn duplicate_as_conflict(error: impl Into<ApiError>) -> ApiError {
     match error.into() {
-        ApiError::Conflict { code: "already_exists", .. } => ApiError::conflict("partner_exists", partner_exists()),
+        ApiError::Conflict { code: "already_exists", .. } => {
+            ApiError::conflict("partner_exists", partner_exists()).on_fields(PARTNER_KEY)
+        }
         other => other,
     }
 }
+
+/// The fields that make a partner unique (its name, as compared, in its country).
+const PARTNER_KEY: &[&str] = &["name", "country"];
 
 fn partner_exists() -> Text {
     Text::fixed(

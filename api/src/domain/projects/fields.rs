@@ -181,7 +181,9 @@ impl ProjectFields {
             }
         }
         self.budget_minor = match &self.budget {
-            Some(budget) => parse_money(&mut rules, "budget", &budget.amount, &budget.currency),
+            Some(budget) => {
+                parse_money(&mut rules, ("budget.amount", "budget.currency"), &budget.amount, &budget.currency)
+            }
             None => None,
         };
         rules.finish()

@@ -31,7 +31,7 @@ pub fn allowed_moves(from: ProjectStatus) -> &'static [ProjectStatus] {
 /// new status when it is allowed, a 409 listing the allowed ones otherwise.
 pub fn check_move(from: ProjectStatus, asked: Option<ProjectStatus>) -> Result<Option<ProjectStatus>, ApiError> {
     let Some(to) = asked.filter(|status| *status != from) else { return Ok(None) };
-    crate::domain::status_moves::check_move(from, to, allowed_moves(from), ProjectStatus::as_str)?;
+    crate::domain::status_moves::check_move(from, to, allowed_moves(from), ProjectStatus::as_str, "status")?;
     Ok(Some(to))
 }
 

@@ -12,6 +12,7 @@ use super::{
     timeline::{self, NewEntry},
     types::{ENTITY, ProjectResponse, ProjectStatus, StatusUpdateResponse},
 };
+use crate::validate::Rules;
 use crate::{
     auth::CurrentUser,
     error::ApiError,
@@ -31,8 +32,10 @@ pub async fn create(
     mut fields: ProjectFields,
 ) -> Result<Done<(ProjectResponse, i32)>, ApiError> {
     ensure_division(caller, fields.division)?;
-    fields.validate()?;
-    store::check_references(work.db(), &fields, true).await?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
+    checks.absorb(store::check_references(work.db(), &fields, true).await)?;
+    checks.finish()?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut model = project::ActiveModel {
@@ -78,12 +81,14 @@ pub async fn update(
     let mut fields = ProjectFields::from_current(&before);
     fields.apply(change);
     ensure_division(caller, fields.division)?;
-    fields.validate()?;
+    let mut checks = Rules::default();
+    checks.absorb(fields.validate())?;
     let new_agent = rules::agent_to_check(
         (current.agent_in_charge_id, before.division),
         (fields.agent_in_charge_id, fields.division),
     );
-    store::check_references(work.db(), &fields, new_agent).await?;
+    checks.absorb(store::check_references(work.db(), &fields, new_agent).await)?;
+    checks.finish()?;
     let mut model: project::ActiveModel = current.clone().into();
     store::write_fields(&mut model, &fields, current.created_at);
     work.save::<project::Entity>(id, model, current.version).await?;

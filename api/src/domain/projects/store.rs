@@ -12,6 +12,7 @@ use super::{
     rules,
     types::{Commune, ParticipantResponse, ParticipantRole, ProjectResponse, ProjectStatus},
 };
+use crate::validate::Rules;
 use crate::{
     auth::Division,
     domain::money::Money,
@@ -176,19 +177,23 @@ pub async fn check_references(
     fields: &ProjectFields,
     new_agent: bool,
 ) -> Result<(), ApiError> {
-    check_domains(db, "domains", &fields.domains).await?;
+    let mut checks = Rules::default();
+    checks.absorb(check_domains(db, "domains", &fields.domains).await)?;
     let partners = fields.partners();
-    check_partners(db, "participants", &partners).await?;
-    check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, new_agent.then_some(fields.division)).await?;
-    let Some(agreement_id) = fields.agreement_id else { return Ok(()) };
+    let listed: Vec<Uuid> = fields.participants.iter().map(|(partner, _)| *partner).collect();
+    checks.absorb(check_partners(db, "participants[].partner_id", &listed).await)?;
+    let division = new_agent.then_some(fields.division);
+    checks.absorb(check_staff(db, "agent_in_charge_id", fields.agent_in_charge_id, division).await)?;
+    let Some(agreement_id) = fields.agreement_id else { return checks.finish() };
     let found =
         agreement::Entity::find_by_id(agreement_id).filter(agreement::Column::ArchivedAt.is_null()).one(db).await?;
     if found.is_none() {
-        return Err(ApiError::invalid(
+        checks.fail(
             "agreement_id",
             "unknown_agreement",
             Text::fixed("Accord inconnu ou archivé.", "Unknown or archived agreement."),
-        ));
+        );
+        return checks.finish();
     }
     let parties: Vec<Uuid> = agreement_party::Entity::find()
         .filter(agreement_party::Column::AgreementId.eq(agreement_id))
@@ -197,7 +202,8 @@ pub async fn check_references(
         .into_iter()
         .map(|p| p.partner_id)
         .collect();
-    rules::check_agreement_partner(&partners, &parties)
+    checks.absorb(rules::check_agreement_partner(&partners, &parties))?;
+    checks.finish()
 }
 
 /// Whether `partner` takes part in `project` in `role`.

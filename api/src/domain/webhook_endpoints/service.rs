@@ -9,6 +9,7 @@ use super::{
     rules, store,
     types::{EndpointInput, EndpointLimits, NewEndpoint, WebhookResponse},
 };
+use crate::validate::Rules;
 use crate::{
     auth::{CurrentUser, secrets},
     domain::partners::store::check_partners,
@@ -32,18 +33,25 @@ pub async fn create(
     input: EndpointInput,
 ) -> Result<Done<(WebhookResponse, String, i32)>, ApiError> {
     let partner_id = rules::endpoint_owner(caller.role, caller.partner_id, input.partner_id)?;
-    rules::check_body(&input)?;
-    if let Err(refusal) = address::check(&input.url, limits.allow_http, limits.allow_private).await {
-        return Err(ApiError::invalid(
+    let mut checks = Rules::default();
+    checks.absorb(rules::check_body(&input))?;
+    let checked = if checks.names("url") {
+        Ok(())
+    } else {
+        address::check(&input.url, limits.allow_http, limits.allow_private).await.map(|_| ())
+    };
+    if let Err(refusal) = checked {
+        checks.fail(
             "url",
             "refused_url",
             Text::new(
-                format!("Adresse refusée : {}.", refusal.explain()),
+                format!("Adresse refusée : {}.", refusal.explain_fr()),
                 format!("URL refused: {}.", refusal.explain()),
             ),
-        ));
+        );
     }
-    check_partners(work.db(), "partner_id", &[partner_id]).await?;
+    checks.absorb(check_partners(work.db(), "partner_id", &[partner_id]).await)?;
+    checks.finish()?;
     let secret = match input.secret {
         Some(secret) => secret,
         None => secrets::random_secret()?,

@@ -15,7 +15,10 @@ use crate::{
 };
 
 pub use crate::lenient;
+mod messages;
 mod parse;
+
+pub use messages::{Refusal, refusal_of};
 
 pub use parse::{parse_form, parse_json};
 
@@ -107,27 +110,116 @@ pub fn path_config() -> web::PathConfig {
                 return ApiError::MethodNotAllowed { allow }.into();
             }
         }
+        let message = error.to_string();
+        let message = message.strip_prefix("Path deserialize error: ").unwrap_or(&message).to_owned();
+        let refusal = refusal_of(&message);
         ApiError::BadRequest(
             Text::fixed("Paramètre de chemin invalide.", "Invalid path parameter."),
-            vec![FieldError::new("path", "format", Text::new(error.to_string(), error.to_string()))],
+            vec![FieldError::new(path_field(req), refusal.code, refusal.message)],
         )
         .into()
     })
 }
 
+/// The path parameter at fault: the only one, or the first whose value is not an identifier.
+fn path_field(req: &HttpRequest) -> String {
+    let params: Vec<(&str, &str)> = req.match_info().iter().collect();
+    params
+        .iter()
+        .find(|(_, value)| uuid::Uuid::parse_str(value).is_err())
+        .or(params.first())
+        .map_or_else(|| "path".to_owned(), |(name, _)| (*name).to_owned())
+}
+
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|error, _| {
+    web::QueryConfig::default().error_handler(|error, req| {
         let message = error.to_string();
         let message = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
-        let field = backticked_after(&message, "unknown field").or_else(|| backticked_after(&message, "missing field"));
+        let refusal = refusal_of(&message);
+        let routes = req.app_data::<web::Data<crate::http::known_routes::KnownRoutes>>();
+        let declared = routes.map_or(&[][..], |routes| routes.query_parameters(req.method().as_str(), req.path()));
         ApiError::BadRequest(
             Text::fixed("Paramètre de requête invalide.", "Invalid query parameter."),
-            vec![FieldError::new(
-                field.unwrap_or_else(|| "query".into()),
-                "format",
-                Text::new(message.clone(), message),
-            )],
+            vec![FieldError::new(query_field(req.query_string(), &message, declared), refusal.code, refusal.message)],
         )
         .into()
     })
+}
+
+/// The query parameter a query parser's refusal is about. The parser reads the parameters in the
+/// order sent and says what it cannot use without the parameter's name, unless the name is the
+/// problem (unknown, missing, repeated): the name is then the first parameter, in the order sent,
+/// whose value its declared schema (`declared`, from the operation in the contract) refuses.
+pub fn query_field(query: &str, message: &str, declared: &[(String, serde_json::Value)]) -> String {
+    for prefix in ["unknown field", "missing field", "duplicate field"] {
+        if let Some(name) = backticked_after(message, prefix) {
+            return name;
+        }
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let schema_of = |name: &str| declared.iter().find(|(declared, _)| declared == name).map(|(_, schema)| schema);
+    pairs
+        .iter()
+        .find(|(name, value)| schema_of(name).is_some_and(|schema| refuses(schema, value)))
+        .or(pairs.first())
+        .map_or_else(|| "query".to_owned(), |(name, _)| name.clone())
+}
+
+/// Whether a parameter's schema refuses a value as the query parser would (type, list of codes,
+/// date, identifier, code or search text); bounds are the handlers' to judge, not the parser's.
+fn refuses(schema: &serde_json::Value, value: &str) -> bool {
+    let types: Vec<&str> = match &schema["type"] {
+        serde_json::Value::String(one) => vec![one.as_str()],
+        serde_json::Value::Array(many) => many.iter().filter_map(|t| t.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    if let Some(codes) = schema["enum"].as_array() {
+        return !codes.iter().any(|code| code.as_str() == Some(value));
+    }
+    if types.contains(&"integer") {
+        return value.parse::<i64>().is_err();
+    }
+    if types.contains(&"number") {
+        return value.parse::<f64>().is_err();
+    }
+    if types.contains(&"boolean") {
+        return value != "true" && value != "false";
+    }
+    match (schema["format"].as_str(), schema["pattern"].as_str()) {
+        (Some("date"), _) | (_, Some(crate::validate::DATE_PATTERN)) => {
+            value.parse::<chrono::NaiveDate>().map_or(true, |date| !crate::validate::is_plausible_date(date))
+        }
+        (Some("uuid"), _) => uuid::Uuid::parse_str(value).is_err(),
+        (_, Some(crate::validate::CODE_PATTERN)) => !crate::validate::is_code(value),
+        (_, Some(crate::validate::SEARCH_PATTERN)) => {
+            value.chars().count() > crate::validate::SEARCH_MAX
+                || value.chars().any(|c| c.is_control() || crate::validate::is_forbidden_char(c))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::query_field;
+
+    #[test]
+    fn a_query_refusal_names_the_parameter_its_schema_refuses() {
+        let declared = vec![
+            ("q".to_owned(), json!({"type": "string", "maxLength": 200})),
+            ("limit".to_owned(), json!({"type": "integer"})),
+            ("kind".to_owned(), json!({"type": "string", "enum": ["city", "region"]})),
+            ("include_total".to_owned(), json!({"type": "boolean"})),
+        ];
+        assert_eq!(query_field("q=abc&limit=abc", "invalid digit found in string", &declared), "limit");
+        assert_eq!(
+            query_field("include_total=maybe&q=x", "provided string was not `true` or `false`", &declared),
+            "include_total"
+        );
+        assert_eq!(query_field("kind=town", "unknown variant `town`, expected `city` or `region`", &declared), "kind");
+        assert_eq!(query_field("limit=1&wat=2", "unknown field `wat`, expected one of `q`", &declared), "wat");
+        assert_eq!(query_field("", "missing field `as_of`", &declared), "as_of");
+    }
 }

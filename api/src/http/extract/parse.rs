@@ -30,7 +30,13 @@ fn refuse_forbidden_text(bytes: &[u8]) -> Result<(), ApiError> {
 /// characters as JSON bodies.
 pub fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let invalid = |error: serde_urlencoded::de::Error| {
-        ApiError::bad_request(Text::new(format!("Formulaire invalide : {error}"), format!("Invalid form: {error}")))
+        let message = error.to_string();
+        let refusal = super::messages::refusal_of(&message);
+        let field = backticked_after(&message, "unknown field").or_else(|| backticked_after(&message, "missing field"));
+        ApiError::BadRequest(
+            Text::new(format!("Formulaire invalide : {}", refusal.message.fr), format!("Invalid form: {error}")),
+            field.map(|field| vec![FieldError::new(field, refusal.code, refusal.message)]).unwrap_or_default(),
+        )
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).map_err(invalid)?;
     let errors: Vec<FieldError> = pairs
@@ -56,32 +62,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = error.into_inner();
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
             return ApiError::bad_request(Text::new(
-                format!("JSON mal formé : {inner}"),
+                super::messages::syntax_fr(&inner),
                 format!("Malformed JSON: {inner}"),
             ));
         }
         let message = inner.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        if message.starts_with(crate::validate::DATE_RANGE_CODE) {
-            // A well-formed date out of the plausible range breaks a rule: 422, like `Rules`.
-            let field = FieldError::new(path, crate::validate::DATE_RANGE_CODE, crate::validate::date_range_message());
-            return ApiError::Validation(vec![field]);
-        }
-        let (code, field) = if let Some(name) = backticked_after(&message, "unknown field") {
-            ("unknown_field", join_path(&path, &name))
-        } else if let Some(name) = backticked_after(&message, "missing field") {
-            ("required", join_path(&path, &name))
-        } else if message.starts_with("invalid type") {
-            ("type", path)
-        } else {
-            ("invalid", path)
+        let refusal = super::messages::refusal_of(&message);
+        let field = match refusal.code {
+            "unknown_field" | "required" => match backticked_after(&message, "unknown field")
+                .or_else(|| backticked_after(&message, "missing field"))
+            {
+                Some(name) => join_path(&path, &name),
+                None => path,
+            },
+            _ => path,
         };
+        if refusal.code == crate::validate::DATE_RANGE_CODE {
+            // A well-formed date out of the plausible range breaks a rule: 422, like `Rules`.
+            return ApiError::Validation(vec![FieldError::new(field, refusal.code, refusal.message)]);
+        }
         ApiError::BadRequest(
             Text::fixed(
                 "Le corps ne correspond pas au schéma attendu.",
                 "The body does not match the expected schema.",
             ),
-            vec![FieldError::new(field, code, Text::new(message.clone(), message))],
+            vec![FieldError::new(field, refusal.code, refusal.message)],
         )
     })?;
     deserializer.end().map_err(|_| {

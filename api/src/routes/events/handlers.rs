@@ -23,11 +23,9 @@ use crate::{
     state::AppState,
 };
 
-/// The validated content of a request body (422 with every broken rule).
+/// The content of a request body; the service checks its rules and links together (one 422).
 fn fields_of(body: ApiJson<EventInput>) -> Result<EventFields, ApiError> {
-    let mut fields = EventFields::from(body.into_inner()?);
-    fields.validate()?;
-    Ok(fields)
+    Ok(EventFields::from(body.into_inner()?))
 }
 
 /// List events

@@ -88,7 +88,8 @@ pub async fn create_exchange_rate(
                 "Un taux existe déjà pour cette devise à cette date.",
                 "A rate already exists for this currency and date.",
             ),
-        ),
+        )
+        .on_fields(&["currency", "valid_from"]),
         other => other,
     })?;
     let created = response(model);
