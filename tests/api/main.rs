@@ -3,6 +3,7 @@
 //! permission table. Each test runs once per backend (`backend_test!`): `<test>::sqlite`, and
 //! `<test>::postgres` when `TEST_DATABASE_URL` is set.
 mod codes;
+mod conditional;
 mod errors;
 mod exports;
 mod fixtures;

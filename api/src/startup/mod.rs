@@ -189,6 +189,7 @@ fn build_server(
         app.service(SwaggerUi::new("/swagger-ui/{_:.*}").external_url_unchecked(OPENAPI_PATH, document.clone()))
             .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
             .default_service(web::to(unknown_route))
+            .wrap(from_fn(crate::http::conditional::conditional_get))
             .wrap(from_fn(idempotency))
             .wrap(from_fn(crate::http::input::refuse_forbidden_characters))
             .wrap(cors(&cors_origins))
