@@ -98,6 +98,12 @@ impl Settings {
                 refresh_ttl: Duration::from_secs(
                     parse_or("REFRESH_TOKEN_TTL_DAYS", get("REFRESH_TOKEN_TTL_DAYS"), 30u64, "days")? * 24 * 3600,
                 ),
+                refresh_reuse_grace: Duration::from_secs(parse_or(
+                    "REFRESH_TOKEN_REUSE_GRACE_SECS",
+                    get("REFRESH_TOKEN_REUSE_GRACE_SECS"),
+                    30,
+                    "seconds",
+                )?),
                 leeway: Duration::from_secs(parse_or("JWT_LEEWAY_SECS", get("JWT_LEEWAY_SECS"), 30, "seconds")?),
                 bootstrap_director_email: get("BOOTSTRAP_DIRECTOR_EMAIL"),
                 bootstrap_director_password: get("BOOTSTRAP_DIRECTOR_PASSWORD"),

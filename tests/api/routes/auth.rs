@@ -99,7 +99,11 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family(app: Te
     let stored = app.count_rows("refresh_token", &format!("token_hash = '{first_refresh}'")).await;
     assert_eq!(stored, 0, "refresh tokens are stored only as hashes");
 }
-backend_test!(refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family);
+// Without the grace window of other tabs: the reuse right after the rotation is the attack.
+backend_test!(refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family, |settings| settings
+    .auth
+    .refresh_reuse_grace =
+    Duration::ZERO);
 
 async fn logout_revokes_the_session_refresh_tokens(app: TestApp) {
     let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
@@ -355,7 +359,10 @@ async fn two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_work
         }
     }
 }
-backend_test!(two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_working);
+backend_test!(two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_working, |settings| settings
+    .auth
+    .refresh_reuse_grace =
+    Duration::ZERO);
 
 async fn an_archived_partners_machine_accounts_can_neither_get_nor_use_tokens(app: TestApp) {
     let partner = app.create_partner("Ségou jumelée", "ML").await;
@@ -396,3 +403,70 @@ async fn a_new_password_equal_to_the_current_one_is_422_naming_the_field(app: Te
     assert_eq!(me(&app, &token).await.0, 200, "nothing changed: the session goes on");
 }
 backend_test!(a_new_password_equal_to_the_current_one_is_422_naming_the_field);
+
+/// Two tabs of one browser share the refresh token and refresh at the same moment: within the
+/// grace window (30 s by default) the token just used gets a pair of the same session again.
+async fn a_refresh_token_presented_again_within_the_grace_window_gets_a_pair_of_the_same_session(app: TestApp) {
+    let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+    let presented = pair["refresh_token"].as_str().unwrap();
+    let (status, first) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{}: {first}", app.backend);
+    let (status, second) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{}: the other tab's refresh within the window: {second}", app.backend);
+    assert_ne!(first["refresh_token"], second["refresh_token"], "each tab gets a token of its own");
+    assert_eq!(second["token_type"], "Bearer");
+    assert_eq!(second["expires_in"], 900);
+    // And at the same moment, as tabs do.
+    let (third, fourth) = tokio::join!(refresh(&app, presented), refresh(&app, presented));
+    assert_eq!((third.0, fourth.0), (200, 200), "{}: {} {}", app.backend, third.1, fourth.1);
+    // Every pair belongs to the one live session: none of them was revoked.
+    for tokens in [&first, &second, &third.1, &fourth.1] {
+        assert_eq!(me(&app, tokens["access_token"].as_str().unwrap()).await.0, 200);
+    }
+    assert_eq!(app.count_rows("refresh_token", "revoked_at IS NOT NULL").await, 0, "{}", app.backend);
+    let (status, next) = refresh(&app, second["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{}: the new tokens rotate as usual: {next}", app.backend);
+    // Signing out still ends the whole session, grace or not.
+    let response =
+        app.request_as(next["access_token"].as_str(), Method::POST, "/api/v1/auth/logout").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    assert_eq!(refresh(&app, presented).await.0, 401, "{}: no grace after sign-out", app.backend);
+    assert_eq!(refresh(&app, first["refresh_token"].as_str().unwrap()).await.0, 401);
+}
+backend_test!(a_refresh_token_presented_again_within_the_grace_window_gets_a_pair_of_the_same_session);
+
+/// After the grace window a used token presented again is a reuse, as before: the family dies.
+async fn after_the_grace_window_a_reused_refresh_token_still_revokes_its_family(app: TestApp) {
+    let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+    let presented = pair["refresh_token"].as_str().unwrap();
+    let (status, first) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{first}");
+    let (status, within) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{}: within the 1-second window: {within}", app.backend);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let problem = expect_problem(refresh_response(&app, presented).await, 401, "reuse after the window").await;
+    assert_eq!(problem["type"], "urn:djcd:problem:unauthorized");
+    for tokens in [&first, &within] {
+        let (status, body) = refresh(&app, tokens["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, 401, "{}: the family is revoked: {body}", app.backend);
+    }
+    assert_eq!(
+        app.count_rows("refresh_token", "revoked_at IS NULL AND used_at IS NULL").await,
+        1,
+        "{}: only the test app's own session is live",
+        app.backend
+    );
+}
+backend_test!(after_the_grace_window_a_reused_refresh_token_still_revokes_its_family, |settings| settings
+    .auth
+    .refresh_reuse_grace =
+    Duration::from_secs(1));
+
+async fn refresh_response(app: &TestApp, refresh_token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": refresh_token}))
+        .send()
+        .await
+        .unwrap()
+}
