@@ -15,6 +15,21 @@ pub use partners::PartnerSettings;
 /// Where the data lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/djcd.db?mode=rwc";
 
+/// The request headers cross-origin browsers may send unless `CORS_ALLOWED_HEADERS` says otherwise.
+pub const DEFAULT_CORS_ALLOWED_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "accept",
+    "accept-language",
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "idempotency-key",
+    "x-request-id",
+    "traceparent",
+    "tracestate",
+];
+
 /// A setting that cannot be used, named so that the operator can fix it.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid setting {variable}: {message}")]
@@ -44,6 +59,8 @@ pub struct Settings {
     pub log_level: String,
     pub log_format: LogFormat,
     pub cors_origins: Vec<String>,
+    /// Request headers a cross-origin browser may send (`CORS_ALLOWED_HEADERS`), lower case.
+    pub cors_allowed_headers: Vec<String>,
     pub body_limit_bytes: usize,
     pub db_pool_size: u32,
     /// How long a request waits for a database connection before answering 503.
@@ -67,6 +84,7 @@ impl Settings {
             log_level: "info".to_owned(),
             log_format: LogFormat::Text,
             cors_origins: Vec::new(),
+            cors_allowed_headers: DEFAULT_CORS_ALLOWED_HEADERS.iter().map(|name| (*name).to_owned()).collect(),
             body_limit_bytes: 1024 * 1024,
             db_pool_size: 10,
             db_acquire_timeout: Duration::from_millis(1500),
