@@ -164,6 +164,26 @@ mod tests {
     }
 
     #[test]
+    fn cors_headers_and_the_refresh_grace_have_defaults_and_settings() {
+        let defaults = settings(&[]).expect("defaults are valid");
+        for name in ["traceparent", "tracestate", "if-match", "if-none-match", "idempotency-key", "authorization"] {
+            assert!(defaults.cors_allowed_headers.iter().any(|h| h == name), "{name}");
+        }
+        assert_eq!(defaults.auth.refresh_reuse_grace, Duration::from_secs(30));
+        let custom = settings(&[
+            ("CORS_ALLOWED_HEADERS", " Authorization, X-Custom ,"),
+            ("REFRESH_TOKEN_REUSE_GRACE_SECS", "0"),
+        ])
+        .expect("valid");
+        assert_eq!(custom.cors_allowed_headers, ["authorization", "x-custom"]);
+        assert_eq!(custom.auth.refresh_reuse_grace, Duration::ZERO);
+        let error = settings(&[("CORS_ALLOWED_HEADERS", "bad header")]).expect_err("must be refused");
+        assert_eq!(error.variable, "CORS_ALLOWED_HEADERS");
+        let error = settings(&[("REFRESH_TOKEN_REUSE_GRACE_SECS", "soon")]).expect_err("must be refused");
+        assert_eq!(error.variable, "REFRESH_TOKEN_REUSE_GRACE_SECS");
+    }
+
+    #[test]
     fn an_invalid_value_names_its_variable() {
         let error = settings(&[("BIND_ADDR", "nowhere")]).expect_err("must be refused");
         assert_eq!(error.variable, "BIND_ADDR");
