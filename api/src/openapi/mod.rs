@@ -18,7 +18,7 @@ mod security;
 use constraints::{add_pair_rules, add_role_rules, constrain_request_schemas};
 use links::add_links;
 use operations::complete_operation;
-use problems::{add_problem_responses, prune_unused_responses};
+use problems::{add_problem_examples, add_problem_responses, prune_unused_responses};
 use security::add_security_schemes;
 
 #[derive(OpenApi)]
@@ -86,6 +86,7 @@ fn complete(document: &mut Value) {
         }
     }
     add_links(document);
+    add_problem_examples(document);
     prune_unused_responses(document);
 }
 

@@ -187,7 +187,7 @@ fn build_server(
         } else {
             app
         };
-        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").external_url_unchecked(OPENAPI_PATH, document.clone()))
+        app.service(swagger_ui(&document))
             .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
             .default_service(web::to(unknown_route))
             .wrap(from_fn(crate::http::conditional::conditional_get))
@@ -247,6 +247,14 @@ fn cors(origins: &[String], allowed_headers: &[String]) -> Cors {
         .allowed_headers(allowed_headers.iter().filter_map(|name| header::HeaderName::from_bytes(name.as_bytes()).ok()))
         .expose_headers(CORS_EXPOSED_HEADERS.iter().map(|name| header::HeaderName::from_static(name)))
         .max_age(3600)
+}
+
+/// Swagger UI on the served document. `persistAuthorization` keeps what was entered in Authorize
+/// (a bearer token, or the password-flow sign-in) across reloads of the page.
+fn swagger_ui(document: &serde_json::Value) -> SwaggerUi {
+    SwaggerUi::new("/swagger-ui/{_:.*}")
+        .external_url_unchecked(OPENAPI_PATH, document.clone())
+        .config(utoipa_swagger_ui::Config::default().persist_authorization(true))
 }
 
 async fn redirect_to_swagger_ui() -> HttpResponse {

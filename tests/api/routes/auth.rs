@@ -470,3 +470,74 @@ async fn refresh_response(app: &TestApp, refresh_token: &str) -> reqwest::Respon
         .await
         .unwrap()
 }
+
+/// Swagger UI's *Authorize* with the `password` flow: a form-encoded password grant at
+/// `/auth/token` (with the empty scope and the client fields Swagger UI sends) answers RFC 6749's
+/// `{access_token, token_type, expires_in, refresh_token}`, a session like a login's.
+async fn the_password_grant_signs_staff_in_as_swagger_ui_sends_it(app: TestApp) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .basic_auth("", Some(""))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", DIRECTOR_EMAIL),
+            ("password", DIRECTOR_PASSWORD),
+            ("scope", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let (status, content_type, pair) = read(response).await;
+    assert_eq!(status, 200, "{}: {pair}", app.backend);
+    assert_eq!(content_type, "application/json");
+    assert_eq!(pair["token_type"], "Bearer");
+    assert_eq!(pair["expires_in"], 900);
+    let keys: Vec<&String> = pair.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 4, "{pair}");
+    let (status, me_body) = me(&app, pair["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(me_body["email"], DIRECTOR_EMAIL);
+    let (status, next) = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "the refresh token of a password grant rotates: {next}");
+    assert_eq!(
+        app.count_rows("refresh_token", "used_at IS NOT NULL AND revoked_at IS NULL").await,
+        1,
+        "{}: one session opened and refreshed once",
+        app.backend
+    );
+    // JSON too, and the client fields Swagger UI adds in the body are ignored.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"grant_type": "password", "username": DIRECTOR_EMAIL, "password": DIRECTOR_PASSWORD, "client_id": "swagger"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read(response).await.0, 200);
+    // A wrong password is the login's 401; an unknown field the usual 4xx.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "password"), ("username", DIRECTOR_EMAIL), ("password", "not-the-password")])
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(response, 401, "wrong password by the password grant").await;
+    assert_eq!(problem["detail"], "Adresse e-mail ou mot de passe incorrect.");
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "password"), ("username", DIRECTOR_EMAIL)])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = read(response).await;
+    assert!(status == 400 || status == 422, "a missing password: {status} {body}");
+    assert_eq!(
+        app.count_rows("account", &format!("email = '{DIRECTOR_EMAIL}' AND last_login_at IS NOT NULL")).await,
+        1
+    );
+}
+backend_test!(the_password_grant_signs_staff_in_as_swagger_ui_sends_it);
