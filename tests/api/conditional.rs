@@ -113,3 +113,20 @@ async fn a_list_gets_a_weak_etag_of_its_body_and_304_until_it_changes(app: TestA
     assert_eq!(response.status().as_u16(), 201);
 }
 backend_test!(a_list_gets_a_weak_etag_of_its_body_and_304_until_it_changes);
+
+/// The contract says it: every staff read takes `If-None-Match`, and may answer 304 with its ETag.
+async fn the_document_declares_conditional_get_on_every_read(app: TestApp) {
+    let (status, _, document) = read(app.client.get(app.url("/api-docs/openapi.json")).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{}", app.backend);
+    let mut reads = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get").filter(|_| path.starts_with("/api/v1/")) else { continue };
+        reads += 1;
+        let parameters = get["parameters"].as_array().unwrap();
+        assert!(parameters.iter().any(|p| p["name"] == "If-None-Match" && p["in"] == "header"), "GET {path}");
+        assert!(get["responses"]["304"]["headers"]["ETag"].is_object(), "GET {path}: 304");
+        assert!(get["responses"]["200"]["headers"]["ETag"].is_object(), "GET {path}: ETag on 200");
+    }
+    assert!(reads > 30, "{reads} reads");
+}
+backend_test!(the_document_declares_conditional_get_on_every_read);
