@@ -14,8 +14,8 @@ pub(super) fn add_security_schemes(document: &mut Value) {
         },
         "password": {
             "type": "oauth2",
-            "description": "Staff, from Swagger UI's *Authorize*: your e-mail address as username and your password, exchanged at `POST /api/v1/auth/token` (`grant_type=password`, form-encoded) for the same session a login opens; the access token is then sent as a bearer token. Leave client_id and client_secret empty.",
-            "flows": {"password": {"tokenUrl": "/api/v1/auth/token", "scopes": {}}}
+            "description": "Staff, from Swagger UI's *Authorize*: your e-mail address as username and your password, exchanged at `POST /api/v1/auth/token` (`grant_type=password`, form-encoded) for the same session a login opens (a 15-minute access token and a single-use refresh token, `grant_type=refresh_token` at the same address); the access token is then sent as a bearer token. Leave client_id and client_secret empty. JWT best practices of RFC8725, as for `bearer`: pinned algorithm, every registered claim checked.",
+            "flows": {"password": {"tokenUrl": "/api/v1/auth/token", "refreshUrl": "/api/v1/auth/token", "scopes": {}}}
         },
         "client_credentials": {
             "type": "oauth2",

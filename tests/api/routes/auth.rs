@@ -501,12 +501,32 @@ async fn the_password_grant_signs_staff_in_as_swagger_ui_sends_it(app: TestApp) 
     assert_eq!(me_body["email"], DIRECTOR_EMAIL);
     let (status, next) = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "the refresh token of a password grant rotates: {next}");
+    // The refresh grant at the token endpoint (the scheme's refreshUrl) rotates the same way.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", next["refresh_token"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, after) = read(response).await;
+    assert_eq!(status, 200, "{}: refresh grant: {after}", app.backend);
+    assert!(after["refresh_token"].is_string() && after["refresh_token"] != next["refresh_token"]);
+    assert_eq!(me(&app, after["access_token"].as_str().unwrap()).await.0, 200);
     assert_eq!(
         app.count_rows("refresh_token", "used_at IS NOT NULL AND revoked_at IS NULL").await,
-        1,
-        "{}: one session opened and refreshed once",
+        2,
+        "{}: one session opened and refreshed twice",
         app.backend
     );
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", "not-a-token")])
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, 401, "an unknown refresh token at the token endpoint").await;
     // JSON too, and the client fields Swagger UI adds in the body are ignored.
     let response = app
         .client

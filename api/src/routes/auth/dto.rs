@@ -87,17 +87,48 @@ pub enum PasswordGrantType {
     Password,
 }
 
-/// A request to `POST /api/v1/auth/token`: client credentials (partner systems) or a password
-/// (staff, e.g. from Swagger UI), told apart by `grant_type`.
+/// OAuth 2.0 refresh request (RFC 6749 §6): the same rotation as `POST /api/v1/auth/refresh`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"grant_type": "refresh_token", "refresh_token": "q2Xw9cV0mJ3tZr8bN1pL5sK7dF4gH6jY0aE2iU9oP3w"}))]
+pub struct RefreshTokenGrantRequest {
+    pub grant_type: RefreshTokenGrantType,
+    /// The opaque token of the last sign-in or refresh (URL-safe base64).
+    #[schema(pattern = "^[A-Za-z0-9_-]+$", max_length = 256)]
+    pub refresh_token: String,
+    /// Ignored.
+    #[serde(default)]
+    #[schema(max_length = 1024)]
+    pub scope: Option<String>,
+    /// Ignored.
+    #[serde(default)]
+    #[schema(max_length = 256)]
+    pub client_id: Option<String>,
+    /// Ignored.
+    #[serde(default)]
+    #[schema(max_length = 256, format = Password)]
+    pub client_secret: Option<String>,
+}
+
+/// The grant of a refresh request: `refresh_token`.
+#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshTokenGrantType {
+    RefreshToken,
+}
+
+/// A request to `POST /api/v1/auth/token`: client credentials (partner systems), a password
+/// (staff, e.g. from Swagger UI) or a refresh token, told apart by `grant_type`.
 #[derive(Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum TokenRequest {
     ClientCredentials(ClientCredentialsRequest),
     Password(PasswordGrantRequest),
+    RefreshToken(RefreshTokenGrantRequest),
 }
 
 /// The answer of `POST /api/v1/auth/token`: an access token alone for client credentials, a
-/// session's pair (RFC 6749 §5.1, with `refresh_token`) for a password.
+/// session's pair (RFC 6749 §5.1, with `refresh_token`) for a password or a refresh token.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum TokenResponse {

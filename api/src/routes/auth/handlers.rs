@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::dto::{
     AccountResponse, ChangePasswordRequest, ClientCredentialsRequest, ClientToken, LoginRequest, PasswordGrantRequest,
-    RefreshRequest, TokenRequest, TokenResponse,
+    RefreshRequest, RefreshTokenGrantRequest, TokenRequest, TokenResponse,
 };
 use crate::{
     auth::{
@@ -186,6 +186,8 @@ pub async fn change_password(
 ///   the same check and throttle as `POST /api/v1/auth/login`; the answer is the session's pair
 ///   `{access_token, token_type, expires_in, refresh_token}`. This is the `password` security
 ///   scheme, with which Swagger UI's *Authorize* signs staff in.
+/// - `grant_type=refresh_token` (RFC 6749 §6): the same rotation as `POST /api/v1/auth/refresh`,
+///   answering a new pair.
 #[utoipa::path(
     tag = "auth",
     security(()),
@@ -194,8 +196,8 @@ pub async fn change_password(
         (TokenRequest = "application/json"),
     )),
     responses(
-        (status = 200, description = "An access token (client credentials), or a session's pair (password)", body = TokenResponse),
-        (status = 401, description = "Unknown client or wrong secret; wrong e-mail or password", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+        (status = 200, description = "An access token (client credentials), or a session's pair (password, refresh token)", body = TokenResponse),
+        (status = 401, description = "Unknown client or wrong secret; wrong e-mail or password; invalid, expired or reused refresh token", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts; retry after `Retry-After` seconds", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
     )
 )]
@@ -218,11 +220,20 @@ pub async fn issue_client_token(
     };
     let grant =
         if form { crate::http::extract::parse_form::<GrantOnly>(&body) } else { parse_json::<GrantOnly>(&body) };
-    if grant.ok().and_then(|grant| grant.grant_type).as_deref() == Some("password") {
-        let request: PasswordGrantRequest =
-            if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
-        let pair = sign_in(&req, &state, &request.username, request.password).await?;
-        return Ok(HttpResponse::Ok().json(TokenResponse::Password(pair)));
+    match grant.ok().and_then(|grant| grant.grant_type).as_deref() {
+        Some("password") => {
+            let request: PasswordGrantRequest =
+                if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
+            let pair = sign_in(&req, &state, &request.username, request.password).await?;
+            return Ok(HttpResponse::Ok().json(TokenResponse::Password(pair)));
+        }
+        Some("refresh_token") => {
+            let request: RefreshTokenGrantRequest =
+                if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
+            let pair = sessions::refresh(&state, &request.refresh_token).await?;
+            return Ok(HttpResponse::Ok().json(TokenResponse::Password(pair)));
+        }
+        _ => {}
     }
     let request: ClientCredentialsRequest =
         if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
