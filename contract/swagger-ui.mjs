@@ -14,6 +14,10 @@
 //   SWAGGER_OPERATION    the operation to execute, "METHOD /path" (default "GET /api/v1/domains";
 //                        the first argument wins). Later: "GET /api/v1/projects".
 //   ACCESS_TOKEN         a bearer token to use; otherwise one is got from POST /api/v1/auth/login
+//   SWAGGER_AUTH         "bearer" (default: paste the token) or "password": sign in through the
+//                        `password` scheme (e-mail and password, exchanged by Swagger UI at
+//                        POST /api/v1/auth/token), then check that a reload keeps the authorization
+//                        (persistAuthorization)
 //   LOGIN_EMAIL, LOGIN_PASSWORD  the account for that login (default: the CI bootstrap director)
 //   SCREENSHOT           where to save the screenshot (default <repo>/target/contract/swagger-ui.png)
 //   CHROMIUM             the browser (default /usr/bin/chromium)
@@ -29,6 +33,9 @@ const operationArg = process.argv[2] ?? process.env.SWAGGER_OPERATION ?? "GET /a
 const screenshot = resolve(process.env.SCREENSHOT ?? join(here, "..", "target", "contract", "swagger-ui.png"));
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const timeout = 20_000;
+const authMode = process.env.SWAGGER_AUTH ?? "bearer";
+const loginEmail = process.env.LOGIN_EMAIL ?? "director@djcd.test";
+const loginPassword = process.env.LOGIN_PASSWORD ?? "Bamako-Leipzig-1966!";
 
 const failures = [];
 const fail = (message) => {
@@ -88,8 +95,8 @@ if (!token) {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
-      email: process.env.LOGIN_EMAIL ?? "director@djcd.test",
-      password: process.env.LOGIN_PASSWORD ?? "Bamako-Leipzig-1966!",
+      email: loginEmail,
+      password: loginPassword,
     }),
   });
   if (login.status !== 200 || !login.body?.access_token) {
@@ -173,15 +180,34 @@ try {
     } else ok(`Try it out targets this server ("${selected}")`);
   }
 
-  // Authorize with the bearer token.
-  await page.locator(".swagger-ui .auth-wrapper button.authorize").first().click();
-  const bearer = page.locator(".swagger-ui .modal-ux .auth-container").filter({ has: page.locator("h4", { hasText: /^bearer/ }) });
-  await bearer.locator("input").first().fill(token);
-  await bearer.locator("button.authorize").click();
-  await bearer.locator("button.btn-done, button:has-text('Close')").first().click();
-  await page.locator(".swagger-ui .modal-ux").waitFor({ state: "detached" });
+  if (authMode === "password") {
+    // Authorize with the password flow: Swagger UI posts the form to the token endpoint itself.
+    await page.locator(".swagger-ui .auth-wrapper button.authorize").first().click();
+    const flow = page.locator(".swagger-ui .modal-ux .auth-container").filter({ has: page.locator("h4", { hasText: /^password/ }) });
+    await flow.locator("input#oauth_username").fill(loginEmail);
+    await flow.locator("input#oauth_password").fill(loginPassword);
+    await flow.locator("button.authorize").click();
+    await flow.locator("button:has-text('Logout')").waitFor();
+    ok("Authorize signed in with the password flow");
+    await page.locator(".swagger-ui .modal-ux button.btn-done, .swagger-ui .modal-ux button:has-text('Close')").first().click();
+    await page.locator(".swagger-ui .modal-ux").waitFor({ state: "detached" });
+    // persistAuthorization: the sign-in survives a reload of the page.
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await page.locator(".opblock-tag-section").first().waitFor();
+    if ((await page.locator(".swagger-ui .auth-wrapper button.authorize.locked").count()) > 0) {
+      ok("the authorization survives a reload (persistAuthorization)");
+    } else fail("a reload lost the authorization (persistAuthorization)");
+  } else {
+    // Authorize with the bearer token.
+    await page.locator(".swagger-ui .auth-wrapper button.authorize").first().click();
+    const bearer = page.locator(".swagger-ui .modal-ux .auth-container").filter({ has: page.locator("h4", { hasText: /^bearer/ }) });
+    await bearer.locator("input").first().fill(token);
+    await bearer.locator("button.authorize").click();
+    await bearer.locator("button.btn-done, button:has-text('Close')").first().click();
+    await page.locator(".swagger-ui .modal-ux").waitFor({ state: "detached" });
+  }
   const locked = await page.locator(".swagger-ui .auth-wrapper button.authorize.locked").count();
-  if (locked > 0) ok("Authorize dialog accepted the bearer token");
+  if (locked > 0) ok(`Authorize accepted the ${authMode} sign-in`);
   else fail("the Authorize button does not show the authorized (locked) state");
 
   // Try it out -> Execute.
@@ -215,7 +241,9 @@ try {
 
   const call = apiCalls.at(-1);
   if (!call) fail(`Execute sent no request to ${baseOrigin}${path}`);
-  else if (call.authorization !== `Bearer ${token}`) fail(`Execute sent ${call.url} without the bearer token`);
+  else if (authMode === "password" ? !/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(call.authorization) : call.authorization !== `Bearer ${token}`) {
+    fail(`Execute sent ${call.url} without the bearer token`);
+  }
   else ok(`Execute sent ${call.url} with the bearer token`);
 
   if (foreign.length > 0) fail(`the page tried to reach other origins: ${[...new Set(foreign)].join(", ")}`);

@@ -1,5 +1,7 @@
 //! Sessions: an access token plus a rotating refresh token. A refresh token is single use;
-//! presenting one that was already used revokes its whole family (someone holds a copy).
+//! presenting one that was already used revokes its whole family (someone holds a copy), except
+//! within a short grace window after its use (`REFRESH_TOKEN_REUSE_GRACE_SECS`), for the other
+//! tabs of the same browser that refresh at the same moment.
 use chrono::Utc;
 use entity::{account, refresh_token};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -126,6 +128,13 @@ pub async fn refresh(state: &AppState, presented: &str) -> Result<TokenPair, Api
     // One refresh or revocation of a family at a time, so that none reads a family state another
     // is about to change (a reuse's revocation must see every token issued before it).
     crate::db::serialize_on(&txn, &family_lock(token.family_id)).await?;
+    // Several tabs of one browser share the refresh token and may all refresh at once: the token
+    // just used may be presented again for a short while and opens another pair of the same
+    // session; presented later, it is a reuse (RFC 9700 §4.14.2).
+    if let Some(pair) = replay_within_grace(&txn, state, token.id).await? {
+        txn.commit().await?;
+        return Ok(pair);
+    }
     // Conditional: of two concurrent uses only one can win; on PostgreSQL the loser waits here on
     // the winner's row lock until the winner has committed its new token.
     let claimed = refresh_token::Entity::update_many()
@@ -155,4 +164,41 @@ pub async fn refresh(state: &AppState, presented: &str) -> Result<TokenPair, Api
     let pair = issue_pair(&txn, state, &account, token.family_id).await?;
     txn.commit().await?;
     Ok(pair)
+}
+
+/// A pair of the same session for a token used less than `REFRESH_TOKEN_REUSE_GRACE_SECS` ago
+/// whose session is live; `None` otherwise (unused tokens, and reuses the caller must judge).
+async fn replay_within_grace(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    token_id: Uuid,
+) -> Result<Option<TokenPair>, ApiError> {
+    let grace = chrono::Duration::from_std(state.settings.auth.refresh_reuse_grace).unwrap_or_default();
+    if grace <= chrono::Duration::zero() {
+        return Ok(None);
+    }
+    // Read again now that the family is ours: a concurrent refresh may have used it meanwhile.
+    let Some(token) = refresh_token::Entity::find_by_id(token_id).one(txn).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let within = token.used_at.is_some_and(|used| now - used <= grace);
+    if !within || token.revoked_at.is_some() || token.expires_at <= now {
+        return Ok(None);
+    }
+    let family_revoked = refresh_token::Entity::find()
+        .filter(refresh_token::Column::FamilyId.eq(token.family_id))
+        .filter(refresh_token::Column::RevokedAt.is_not_null())
+        .one(txn)
+        .await?
+        .is_some();
+    if family_revoked {
+        return Ok(None);
+    }
+    let account = account::Entity::find_by_id(token.account_id).one(txn).await?.ok_or_else(invalid_refresh_token)?;
+    if !crate::domain::accounts::store::may_sign_in(txn, &account).await? {
+        return Err(invalid_refresh_token());
+    }
+    tracing::info!(family = %token.family_id, "refresh token presented again within the grace window");
+    Ok(Some(issue_pair(txn, state, &account, token.family_id).await?))
 }

@@ -28,6 +28,10 @@ pub struct AuthSettings {
     pub audience: String,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// How long a refresh token that was just used may be presented again (another tab of the same
+    /// browser refreshing at the same moment) and get a pair of the same session instead of
+    /// revoking it as a reuse (RFC 9700 §4.14.2). Zero: never.
+    pub refresh_reuse_grace: Duration,
     /// Clock difference tolerated on `exp`, `nbf` and `iat`.
     pub leeway: Duration,
     pub bootstrap_director_email: Option<String>,
@@ -46,6 +50,7 @@ impl AuthSettings {
             audience: "djcd".into(),
             access_ttl: Duration::from_secs(15 * 60),
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_reuse_grace: Duration::from_secs(30),
             leeway: Duration::from_secs(30),
             bootstrap_director_email: None,
             bootstrap_director_password: None,

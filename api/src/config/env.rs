@@ -50,6 +50,10 @@ impl Settings {
             cors_origins: get("CORS_ORIGINS")
                 .map(|list| list.split(',').map(|origin| origin.trim().to_owned()).filter(|o| !o.is_empty()).collect())
                 .unwrap_or_default(),
+            cors_allowed_headers: match get("CORS_ALLOWED_HEADERS") {
+                Some(list) => parse_header_names(&list)?,
+                None => defaults.cors_allowed_headers,
+            },
             body_limit_bytes: parse_or(
                 "BODY_LIMIT_BYTES",
                 get("BODY_LIMIT_BYTES"),
@@ -98,6 +102,12 @@ impl Settings {
                 refresh_ttl: Duration::from_secs(
                     parse_or("REFRESH_TOKEN_TTL_DAYS", get("REFRESH_TOKEN_TTL_DAYS"), 30u64, "days")? * 24 * 3600,
                 ),
+                refresh_reuse_grace: Duration::from_secs(parse_or(
+                    "REFRESH_TOKEN_REUSE_GRACE_SECS",
+                    get("REFRESH_TOKEN_REUSE_GRACE_SECS"),
+                    30,
+                    "seconds",
+                )?),
                 leeway: Duration::from_secs(parse_or("JWT_LEEWAY_SECS", get("JWT_LEEWAY_SECS"), 30, "seconds")?),
                 bootstrap_director_email: get("BOOTSTRAP_DIRECTOR_EMAIL"),
                 bootstrap_director_password: get("BOOTSTRAP_DIRECTOR_PASSWORD"),
@@ -209,4 +219,16 @@ pub(super) fn parse_or<T: FromStr>(
 
 pub(super) fn invalid(variable: &'static str, value: &str, expected: &str) -> ConfigError {
     ConfigError { variable, message: format!("{value:?} is not {expected}") }
+}
+
+/// Parses `CORS_ALLOWED_HEADERS`: header names separated by commas (case ignored).
+fn parse_header_names(list: &str) -> Result<Vec<String>, ConfigError> {
+    let mut names = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        if actix_web::http::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(invalid("CORS_ALLOWED_HEADERS", name, "header names separated by commas"));
+        }
+        names.push(name.to_ascii_lowercase());
+    }
+    Ok(names)
 }

@@ -15,6 +15,21 @@ pub use partners::PartnerSettings;
 /// Where the data lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/djcd.db?mode=rwc";
 
+/// The request headers cross-origin browsers may send unless `CORS_ALLOWED_HEADERS` says otherwise.
+pub const DEFAULT_CORS_ALLOWED_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "accept",
+    "accept-language",
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "idempotency-key",
+    "x-request-id",
+    "traceparent",
+    "tracestate",
+];
+
 /// A setting that cannot be used, named so that the operator can fix it.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid setting {variable}: {message}")]
@@ -44,6 +59,8 @@ pub struct Settings {
     pub log_level: String,
     pub log_format: LogFormat,
     pub cors_origins: Vec<String>,
+    /// Request headers a cross-origin browser may send (`CORS_ALLOWED_HEADERS`), lower case.
+    pub cors_allowed_headers: Vec<String>,
     pub body_limit_bytes: usize,
     pub db_pool_size: u32,
     /// How long a request waits for a database connection before answering 503.
@@ -67,6 +84,7 @@ impl Settings {
             log_level: "info".to_owned(),
             log_format: LogFormat::Text,
             cors_origins: Vec::new(),
+            cors_allowed_headers: DEFAULT_CORS_ALLOWED_HEADERS.iter().map(|name| (*name).to_owned()).collect(),
             body_limit_bytes: 1024 * 1024,
             db_pool_size: 10,
             db_acquire_timeout: Duration::from_millis(1500),
@@ -143,6 +161,26 @@ mod tests {
         assert_eq!(settings.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(settings.bind_addr.to_string(), "127.0.0.1:8080");
         assert!(settings.is_sqlite());
+    }
+
+    #[test]
+    fn cors_headers_and_the_refresh_grace_have_defaults_and_settings() {
+        let defaults = settings(&[]).expect("defaults are valid");
+        for name in ["traceparent", "tracestate", "if-match", "if-none-match", "idempotency-key", "authorization"] {
+            assert!(defaults.cors_allowed_headers.iter().any(|h| h == name), "{name}");
+        }
+        assert_eq!(defaults.auth.refresh_reuse_grace, Duration::from_secs(30));
+        let custom = settings(&[
+            ("CORS_ALLOWED_HEADERS", " Authorization, X-Custom ,"),
+            ("REFRESH_TOKEN_REUSE_GRACE_SECS", "0"),
+        ])
+        .expect("valid");
+        assert_eq!(custom.cors_allowed_headers, ["authorization", "x-custom"]);
+        assert_eq!(custom.auth.refresh_reuse_grace, Duration::ZERO);
+        let error = settings(&[("CORS_ALLOWED_HEADERS", "bad header")]).expect_err("must be refused");
+        assert_eq!(error.variable, "CORS_ALLOWED_HEADERS");
+        let error = settings(&[("REFRESH_TOKEN_REUSE_GRACE_SECS", "soon")]).expect_err("must be refused");
+        assert_eq!(error.variable, "REFRESH_TOKEN_REUSE_GRACE_SECS");
     }
 
     #[test]

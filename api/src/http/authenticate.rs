@@ -15,7 +15,7 @@ use crate::{
     state::AppState,
 };
 
-fn unauthorized() -> ApiError {
+pub(crate) fn unauthorized() -> ApiError {
     ApiError::Unauthorized(Text::fixed(
         "Jeton d'accès absent, expiré ou invalide.",
         "The access token is missing, expired or invalid.",

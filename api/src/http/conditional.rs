@@ -1,9 +1,23 @@
-//! Conditional GET for polling clients: every answer carries an `ETag` (a hash of its body) and,
+//! Conditional GET.
+//!
+//! [`conditional_get`], a middleware, serves every `GET` of `/api/v1/…`: an answer 200 that
+//! carries an `ETag` (a record's version) keeps it, one without (lists, statistics, vocabularies)
+//! gets a weak ETag computed from its body (`W/"<hash>"`), and when the request's `If-None-Match`
+//! names that tag (weak comparison, RFC 9110 §13.1.2) the answer becomes `304 Not Modified` with
+//! the same headers and no body. Streamed answers (CSV exports) are left as they are.
+//!
+//! [`respond`] serves the partner routes: every answer carries an `ETag` (a hash of its body) and,
 //! when known, `Last-Modified`; `If-None-Match` or `If-Modified-Since` that still hold get a
 //! `304 Not Modified` with no body, so that polling an unchanged resource costs a few bytes.
 use actix_web::{
-    HttpRequest, HttpResponse,
-    http::header::{self, HttpDate},
+    Error, HttpRequest, HttpResponse,
+    body::{BodySize, BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{
+        Method, StatusCode,
+        header::{self, HeaderValue, HttpDate},
+    },
+    middleware::Next,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -18,15 +32,11 @@ pub fn respond<T: Serialize>(
     last_modified: Option<DateTime<Utc>>,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(anyhow::Error::from)?;
-    let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    let etag = format!("\"{}\"", body_hash(&bytes));
     // HTTP dates have whole seconds: compare at that precision.
     let last_modified = last_modified.map(|time| DateTime::<Utc>::from_timestamp(time.timestamp(), 0).unwrap_or(time));
     let not_modified = match req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        Some(tags) => tags
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag == etag || tag.strip_prefix("W/") == Some(etag.as_str())),
+        Some(tags) => none_match_holds(tags, &etag),
         None => match (req.headers().get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()), last_modified) {
             (Some(since), Some(modified)) => since
                 .parse::<HttpDate>()
@@ -42,4 +52,79 @@ pub fn respond<T: Serialize>(
         response.insert_header((header::LAST_MODIFIED, HttpDate::from(std::time::SystemTime::from(modified))));
     }
     Ok(if not_modified { response.finish() } else { response.content_type("application/json").body(bytes) })
+}
+
+/// The first 128 bits of the SHA-256 of `bytes`, in hexadecimal.
+fn body_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `If-None-Match: tags` names `etag` (or is `*`), by weak comparison: `W/"x"` and `"x"`
+/// are the same tag.
+fn none_match_holds(tags: &str, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().strip_prefix("W/").unwrap_or(tag.trim()).to_owned();
+    let ours = opaque(etag);
+    tags.split(',').map(str::trim).any(|tag| tag == "*" || opaque(tag) == ours)
+}
+
+/// The middleware of conditional GET (see the module's documentation).
+pub async fn conditional_get(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let applies = matches!(*req.method(), Method::GET | Method::HEAD) && req.path().starts_with("/api/v1/");
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let response = next.call(req).await?.map_into_boxed_body();
+    if !applies || response.status() != StatusCode::OK {
+        return Ok(response);
+    }
+    let (request, response) = response.into_parts();
+    let (mut head, body) = response.into_parts();
+    let (etag, body) = match head.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned) {
+        Some(etag) => (etag, body),
+        None => {
+            if !matches!(body.size(), BodySize::Sized(_)) {
+                return Ok(ServiceResponse::new(request, head.set_body(body)));
+            }
+            let bytes = actix_web::body::to_bytes(body).await.map_err(|error| {
+                actix_web::error::ErrorInternalServerError(format!("cannot read an answer's body: {error}"))
+            })?;
+            let etag = format!("W/\"{}\"", body_hash(&bytes));
+            if let Ok(value) = HeaderValue::from_str(&etag) {
+                head.headers_mut().insert(header::ETAG, value);
+            }
+            (etag, BoxBody::new(bytes))
+        }
+    };
+    // The copy a client holds must be checked with the server before each use, and kept by no
+    // shared cache: the answers are behind authentication.
+    if !head.headers().contains_key(header::CACHE_CONTROL) {
+        head.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    if !if_none_match.as_deref().is_some_and(|tags| none_match_holds(tags, &etag)) {
+        return Ok(ServiceResponse::new(request, head.set_body(body)));
+    }
+    let mut not_modified = HttpResponse::NotModified();
+    for (name, value) in head.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
+            not_modified.append_header((name.clone(), value.clone()));
+        }
+    }
+    Ok(ServiceResponse::new(request, not_modified.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::none_match_holds;
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        assert!(none_match_holds("\"3\"", "\"3\""));
+        assert!(none_match_holds("W/\"3\"", "\"3\""));
+        assert!(none_match_holds("\"ab\"", "W/\"ab\""));
+        assert!(none_match_holds("\"x\", W/\"ab\"", "W/\"ab\""));
+        assert!(none_match_holds("*", "\"1\""));
+        assert!(!none_match_holds("\"4\"", "\"3\""));
+        assert!(!none_match_holds("\"3\"", "\"33\""));
+    }
 }

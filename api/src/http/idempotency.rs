@@ -160,7 +160,7 @@ async fn claim(db: &DatabaseConnection, scope: &str, key: &str, request_hash: &s
     .on_fields(&["Idempotency-Key"]))
 }
 
-fn in_progress_text() -> Text {
+pub(crate) fn in_progress_text() -> Text {
     Text::fixed(
         "Une requête avec cette clé d'idempotence est en cours ; réessayez dans un instant.",
         "A request with this idempotency key is in progress; retry in a moment.",

@@ -19,7 +19,7 @@ mod security;
 use constraints::{add_pair_rules, add_role_rules, constrain_request_schemas};
 use links::add_links;
 use operations::complete_operation;
-use problems::{add_problem_responses, prune_unused_responses};
+use problems::{add_problem_examples, add_problem_responses, prune_unused_responses};
 use responses::require_response_members;
 use security::add_security_schemes;
 
@@ -89,6 +89,7 @@ fn complete(document: &mut Value) {
         }
     }
     add_links(document);
+    add_problem_examples(document);
     prune_unused_responses(document);
 }
 

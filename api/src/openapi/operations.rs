@@ -99,7 +99,51 @@ pub(super) fn complete_operation(path: &str, method: &str, operation: &mut Map<S
             }));
         }
     }
+    if method == "get" && path.starts_with("/api/v1/") {
+        complete_conditional_get(operation);
+    }
     constrain_parameters(operation);
+}
+
+/// Conditional GET (`http::conditional::conditional_get`): every read's 200 carries an `ETag`, and
+/// `If-None-Match` naming it gets a 304 with no body.
+fn complete_conditional_get(operation: &mut Map<String, Value>) {
+    let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+    if let Some(parameters) = parameters.as_array_mut()
+        && !parameters.iter().any(|p| p["name"] == "If-None-Match")
+    {
+        parameters.push(json!({
+            "name": "If-None-Match", "in": "header", "required": false,
+            "description": "The `ETag` of the copy the client holds (or several, comma-separated, or `*`): when it is still current the answer is a 304 with no body (weak comparison).",
+            "schema": {"type": "string", "maxLength": 1000, "pattern": "^(\\*|(W/)?\"[!#-~]*\"(\\s*,\\s*(W/)?\"[!#-~]*\")*)$"},
+            "example": "W/\"5c3a255f9a28183a3cc6d8ee44625bab\""
+        }));
+    }
+    let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return };
+    if let Some(headers) = responses
+        .get_mut("200")
+        .and_then(Value::as_object_mut)
+        .map(|ok| ok.entry("headers").or_insert_with(|| json!({})))
+        && let Some(headers) = headers.as_object_mut()
+    {
+        headers.entry("ETag").or_insert_with(|| {
+            json!({
+                "description": "A weak ETag of this answer, `W/\"<hash of the body>\"`, for `If-None-Match` (none on a streamed CSV export)",
+                "schema": {"type": "string"}
+            })
+        });
+    }
+    let not_modified = responses
+        .entry("304")
+        .or_insert_with(|| json!({"description": "Not modified: `If-None-Match` names the current `ETag`; no body"}));
+    if let Some(not_modified) = not_modified.as_object_mut() {
+        let headers = not_modified.entry("headers").or_insert_with(|| json!({}));
+        if let Some(headers) = headers.as_object_mut() {
+            headers.entry("ETag").or_insert_with(
+                || json!({"description": "The current ETag, the one named", "schema": {"type": "string"}}),
+            );
+        }
+    }
 }
 
 /// Where an operation takes `Idempotency-Key`: its syntax, and the answers of the middleware

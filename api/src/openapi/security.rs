@@ -12,6 +12,11 @@ pub(super) fn add_security_schemes(document: &mut Value) {
             "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
             "description": "An access token from `POST /api/v1/auth/login` (staff) or `POST /api/v1/auth/token` (partner systems). JWT best practices of RFC8725: the algorithm is pinned (HS256 with a `kid`), `iss`, `aud`, `exp`, `nbf` and `iat` are required and checked, tokens live 15 minutes."
         },
+        "password": {
+            "type": "oauth2",
+            "description": "Staff, from Swagger UI's *Authorize*: your e-mail address as username and your password, exchanged at `POST /api/v1/auth/token` (`grant_type=password`, form-encoded) for the same session a login opens (a 15-minute access token and a single-use refresh token, `grant_type=refresh_token` at the same address); the access token is then sent as a bearer token. Leave client_id and client_secret empty. JWT best practices of RFC8725, as for `bearer`: pinned algorithm, every registered claim checked.",
+            "flows": {"password": {"tokenUrl": "/api/v1/auth/token", "refreshUrl": "/api/v1/auth/token", "scopes": {}}}
+        },
         "client_credentials": {
             "type": "oauth2",
             "description": "Partner systems: OAuth 2.0 client credentials of a machine account. The tokens follow RFC8725 (pinned algorithm, every registered claim checked, 15-minute lifetime).",
@@ -35,6 +40,9 @@ pub(super) fn apply_policy(operation: &mut Map<String, Value>, action: Option<Ac
     };
     let roles = policy::roles_for(action);
     let mut security = vec![json!({"bearer": []})];
+    if roles.iter().any(|role| *role != Role::Partner) {
+        security.push(json!({"password": []}));
+    }
     if roles.contains(&Role::Partner) {
         security.push(json!({"client_credentials": []}));
     }

@@ -159,6 +159,7 @@ fn build_server(
     let body_timeout = crate::http::slow_clients::BodyTimeout(settings.guards.client_body_timeout);
     let workers = settings.workers;
     let cors_origins = Arc::new(settings.cors_origins.clone());
+    let cors_allowed_headers = Arc::new(settings.cors_allowed_headers.clone());
     let state = web::Data::new(AppState::new(db, settings));
     let worker = crate::webhooks::worker::spawn(state.clone());
     let metrics_server = match metrics_listener {
@@ -187,12 +188,13 @@ fn build_server(
         } else {
             app
         };
-        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").external_url_unchecked(OPENAPI_PATH, document.clone()))
+        app.service(swagger_ui(&document))
             .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
             .default_service(web::to(unknown_route))
+            .wrap(from_fn(crate::http::conditional::conditional_get))
             .wrap(from_fn(idempotency))
             .wrap(from_fn(crate::http::input::refuse_forbidden_characters))
-            .wrap(cors(&cors_origins))
+            .wrap(cors(&cors_origins, &cors_allowed_headers))
             .wrap(from_fn(default_cache_control))
             .wrap(from_fn(problem_details))
             .wrap_fn(move |req, srv| metrics::observe(observed.clone(), req, srv))
@@ -222,30 +224,38 @@ fn build_server(
     Ok((server, metrics_server, worker))
 }
 
-fn cors(origins: &[String]) -> Cors {
+/// The response headers a cross-origin script may read: everything the API sends that a client
+/// acts on (versions, new resources, retries, rate limits, replays, request ids).
+const CORS_EXPOSED_HEADERS: &[&str] = &[
+    "etag",
+    "location",
+    "retry-after",
+    "last-modified",
+    "x-request-id",
+    "idempotent-replayed",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "www-authenticate",
+    "allow",
+];
+
+fn cors(origins: &[String], allowed_headers: &[String]) -> Cors {
     let cors = origins.iter().fold(Cors::default(), |cors, origin| {
         if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) }
     });
     cors.allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-        .allowed_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::ACCEPT,
-            header::ACCEPT_LANGUAGE,
-            header::IF_MATCH,
-            header::IF_NONE_MATCH,
-            header::IF_MODIFIED_SINCE,
-            header::HeaderName::from_static("idempotency-key"),
-            header::HeaderName::from_static("x-request-id"),
-        ])
-        .expose_headers([
-            header::ETAG,
-            header::LOCATION,
-            header::RETRY_AFTER,
-            header::LAST_MODIFIED,
-            header::HeaderName::from_static("x-request-id"),
-        ])
+        .allowed_headers(allowed_headers.iter().filter_map(|name| header::HeaderName::from_bytes(name.as_bytes()).ok()))
+        .expose_headers(CORS_EXPOSED_HEADERS.iter().map(|name| header::HeaderName::from_static(name)))
         .max_age(3600)
+}
+
+/// Swagger UI on the served document. `persistAuthorization` keeps what was entered in Authorize
+/// (a bearer token, or the password-flow sign-in) across reloads of the page.
+fn swagger_ui(document: &serde_json::Value) -> SwaggerUi {
+    SwaggerUi::new("/swagger-ui/{_:.*}")
+        .external_url_unchecked(OPENAPI_PATH, document.clone())
+        .config(utoipa_swagger_ui::Config::default().persist_authorization(true))
 }
 
 async fn redirect_to_swagger_ui() -> HttpResponse {

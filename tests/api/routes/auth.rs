@@ -99,7 +99,11 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family(app: Te
     let stored = app.count_rows("refresh_token", &format!("token_hash = '{first_refresh}'")).await;
     assert_eq!(stored, 0, "refresh tokens are stored only as hashes");
 }
-backend_test!(refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family);
+// Without the grace window of other tabs: the reuse right after the rotation is the attack.
+backend_test!(refresh_tokens_rotate_and_a_reused_one_revokes_its_whole_family, |settings| settings
+    .auth
+    .refresh_reuse_grace =
+    Duration::ZERO);
 
 async fn logout_revokes_the_session_refresh_tokens(app: TestApp) {
     let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
@@ -355,7 +359,10 @@ async fn two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_work
         }
     }
 }
-backend_test!(two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_working);
+backend_test!(two_concurrent_refreshes_of_one_token_leave_no_token_of_its_family_working, |settings| settings
+    .auth
+    .refresh_reuse_grace =
+    Duration::ZERO);
 
 async fn an_archived_partners_machine_accounts_can_neither_get_nor_use_tokens(app: TestApp) {
     let partner = app.create_partner("Ségou jumelée", "ML").await;
@@ -396,3 +403,161 @@ async fn a_new_password_equal_to_the_current_one_is_422_naming_the_field(app: Te
     assert_eq!(me(&app, &token).await.0, 200, "nothing changed: the session goes on");
 }
 backend_test!(a_new_password_equal_to_the_current_one_is_422_naming_the_field);
+
+/// Two tabs of one browser share the refresh token and refresh at the same moment: within the
+/// grace window (30 s by default) the token just used gets a pair of the same session again.
+async fn a_refresh_token_presented_again_within_the_grace_window_gets_a_pair_of_the_same_session(app: TestApp) {
+    let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+    let presented = pair["refresh_token"].as_str().unwrap();
+    let (status, first) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{}: {first}", app.backend);
+    let (status, second) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{}: the other tab's refresh within the window: {second}", app.backend);
+    assert_ne!(first["refresh_token"], second["refresh_token"], "each tab gets a token of its own");
+    assert_eq!(second["token_type"], "Bearer");
+    assert_eq!(second["expires_in"], 900);
+    // And at the same moment, as tabs do.
+    let (third, fourth) = tokio::join!(refresh(&app, presented), refresh(&app, presented));
+    assert_eq!((third.0, fourth.0), (200, 200), "{}: {} {}", app.backend, third.1, fourth.1);
+    // Every pair belongs to the one live session: none of them was revoked.
+    for tokens in [&first, &second, &third.1, &fourth.1] {
+        assert_eq!(me(&app, tokens["access_token"].as_str().unwrap()).await.0, 200);
+    }
+    assert_eq!(app.count_rows("refresh_token", "revoked_at IS NOT NULL").await, 0, "{}", app.backend);
+    let (status, next) = refresh(&app, second["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{}: the new tokens rotate as usual: {next}", app.backend);
+    // Signing out still ends the whole session, grace or not.
+    let response =
+        app.request_as(next["access_token"].as_str(), Method::POST, "/api/v1/auth/logout").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    assert_eq!(refresh(&app, presented).await.0, 401, "{}: no grace after sign-out", app.backend);
+    assert_eq!(refresh(&app, first["refresh_token"].as_str().unwrap()).await.0, 401);
+}
+backend_test!(a_refresh_token_presented_again_within_the_grace_window_gets_a_pair_of_the_same_session);
+
+/// After the grace window a used token presented again is a reuse, as before: the family dies.
+async fn after_the_grace_window_a_reused_refresh_token_still_revokes_its_family(app: TestApp) {
+    let pair = app.login(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+    let presented = pair["refresh_token"].as_str().unwrap();
+    let (status, first) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{first}");
+    let (status, within) = refresh(&app, presented).await;
+    assert_eq!(status, 200, "{}: within the 1-second window: {within}", app.backend);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let problem = expect_problem(refresh_response(&app, presented).await, 401, "reuse after the window").await;
+    assert_eq!(problem["type"], "urn:djcd:problem:unauthorized");
+    for tokens in [&first, &within] {
+        let (status, body) = refresh(&app, tokens["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, 401, "{}: the family is revoked: {body}", app.backend);
+    }
+    assert_eq!(
+        app.count_rows("refresh_token", "revoked_at IS NULL AND used_at IS NULL").await,
+        1,
+        "{}: only the test app's own session is live",
+        app.backend
+    );
+}
+backend_test!(after_the_grace_window_a_reused_refresh_token_still_revokes_its_family, |settings| settings
+    .auth
+    .refresh_reuse_grace =
+    Duration::from_secs(1));
+
+async fn refresh_response(app: &TestApp, refresh_token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": refresh_token}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Swagger UI's *Authorize* with the `password` flow: a form-encoded password grant at
+/// `/auth/token` (with the empty scope and the client fields Swagger UI sends) answers RFC 6749's
+/// `{access_token, token_type, expires_in, refresh_token}`, a session like a login's.
+async fn the_password_grant_signs_staff_in_as_swagger_ui_sends_it(app: TestApp) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .basic_auth("", Some(""))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", DIRECTOR_EMAIL),
+            ("password", DIRECTOR_PASSWORD),
+            ("scope", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let (status, content_type, pair) = read(response).await;
+    assert_eq!(status, 200, "{}: {pair}", app.backend);
+    assert_eq!(content_type, "application/json");
+    assert_eq!(pair["token_type"], "Bearer");
+    assert_eq!(pair["expires_in"], 900);
+    let keys: Vec<&String> = pair.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 4, "{pair}");
+    let (status, me_body) = me(&app, pair["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(me_body["email"], DIRECTOR_EMAIL);
+    let (status, next) = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "the refresh token of a password grant rotates: {next}");
+    // The refresh grant at the token endpoint (the scheme's refreshUrl) rotates the same way.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", next["refresh_token"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, after) = read(response).await;
+    assert_eq!(status, 200, "{}: refresh grant: {after}", app.backend);
+    assert!(after["refresh_token"].is_string() && after["refresh_token"] != next["refresh_token"]);
+    assert_eq!(me(&app, after["access_token"].as_str().unwrap()).await.0, 200);
+    assert_eq!(
+        app.count_rows("refresh_token", "used_at IS NOT NULL AND revoked_at IS NULL").await,
+        2,
+        "{}: one session opened and refreshed twice",
+        app.backend
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", "not-a-token")])
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, 401, "an unknown refresh token at the token endpoint").await;
+    // JSON too, and the client fields Swagger UI adds in the body are ignored.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"grant_type": "password", "username": DIRECTOR_EMAIL, "password": DIRECTOR_PASSWORD, "client_id": "swagger"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read(response).await.0, 200);
+    // A wrong password is the login's 401; an unknown field the usual 4xx.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "password"), ("username", DIRECTOR_EMAIL), ("password", "not-the-password")])
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(response, 401, "wrong password by the password grant").await;
+    assert_eq!(problem["detail"], "Adresse e-mail ou mot de passe incorrect.");
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[("grant_type", "password"), ("username", DIRECTOR_EMAIL)])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = read(response).await;
+    assert!(status == 400 || status == 422, "a missing password: {status} {body}");
+    assert_eq!(
+        app.count_rows("account", &format!("email = '{DIRECTOR_EMAIL}' AND last_login_at IS NOT NULL")).await,
+        1
+    );
+}
+backend_test!(the_password_grant_signs_staff_in_as_swagger_ui_sends_it);

@@ -3,7 +3,8 @@ use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
 use uuid::Uuid;
 
 use super::dto::{
-    AccountResponse, ChangePasswordRequest, ClientCredentialsRequest, ClientToken, LoginRequest, RefreshRequest,
+    AccountResponse, ChangePasswordRequest, ClientCredentialsRequest, ClientToken, LoginRequest, PasswordGrantRequest,
+    RefreshRequest, RefreshTokenGrantRequest, TokenRequest, TokenResponse,
 };
 use crate::http::change::Change;
 use crate::{
@@ -21,7 +22,7 @@ use crate::{
     state::AppState,
 };
 
-fn bad_credentials() -> ApiError {
+pub(crate) fn bad_credentials() -> ApiError {
     ApiError::Unauthorized(Text::fixed(
         "Adresse e-mail ou mot de passe incorrect.",
         "Wrong e-mail address or password.",
@@ -50,11 +51,17 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let email = rules::normalize_email(&body.email);
+    let pair = sign_in(&req, &state, &body.email, body.password).await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Checks a person's e-mail and password (throttled) and opens a session: the login, and the
+/// password grant of `POST /auth/token`.
+async fn sign_in(req: &HttpRequest, state: &AppState, email: &str, password: String) -> Result<TokenPair, ApiError> {
+    let email = rules::normalize_email(email);
     let address = req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_default();
     state.login_throttle.check(&email, &address).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
     let account = store::find_person_by_email(&state.db, &email).await?;
-    let password = body.password;
     let stored =
         account.as_ref().and_then(|a| a.password_hash.clone()).unwrap_or_else(|| password::decoy_hash().to_owned());
     // Argon2 is CPU-bound: keep it off the async workers.
@@ -65,10 +72,10 @@ pub async fn login(
     };
     // A sign-in opens a session; it changes no official record: a plain transaction, no audit.
     let txn = crate::db::begin_write(&state.db).await?;
-    let pair = sessions::issue_pair(&txn, &state, &account, Uuid::now_v7()).await?;
+    let pair = sessions::issue_pair(&txn, state, &account, Uuid::now_v7()).await?;
     store::touch_last_login(&txn, account).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(pair))
+    Ok(pair)
 }
 
 /// Exchange a refresh token for a new pair
@@ -158,20 +165,29 @@ pub async fn change_password(
         .await
 }
 
-/// Get a token with client credentials (partner systems)
+/// Get a token: client credentials (partner systems) or password (staff)
 ///
-/// OAuth 2.0 client-credentials grant, as `application/x-www-form-urlencoded` or JSON. The token's
-/// role is `partner`, bound to the machine account's partner.
+/// OAuth 2.0 token endpoint, as `application/x-www-form-urlencoded` or JSON.
+///
+/// - `grant_type=client_credentials` (RFC 6749 §4.4): a machine account's `client_id` and
+///   `client_secret`; the answer is an access token whose role is `partner`, bound to the machine
+///   account's partner (no refresh token: ask again with the credentials).
+/// - `grant_type=password` (RFC 6749 §4.3): a person's e-mail as `username` and their password,
+///   the same check and throttle as `POST /api/v1/auth/login`; the answer is the session's pair
+///   `{access_token, token_type, expires_in, refresh_token}`. This is the `password` security
+///   scheme, with which Swagger UI's *Authorize* signs staff in.
+/// - `grant_type=refresh_token` (RFC 6749 §6): the same rotation as `POST /api/v1/auth/refresh`,
+///   answering a new pair.
 #[utoipa::path(
     tag = "auth",
     security(()),
     request_body(content(
-        (ClientCredentialsRequest = "application/x-www-form-urlencoded"),
-        (ClientCredentialsRequest = "application/json"),
+        (TokenRequest = "application/x-www-form-urlencoded"),
+        (TokenRequest = "application/json"),
     )),
     responses(
-        (status = 200, description = "An access token", body = ClientToken),
-        (status = 401, description = "Unknown client or wrong secret", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+        (status = 200, description = "An access token (client credentials), or a session's pair (password, refresh token)", body = TokenResponse),
+        (status = 401, description = "Unknown client or wrong secret; wrong e-mail or password; invalid, expired or reused refresh token", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts; retry after `Retry-After` seconds", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
     )
 )]
@@ -183,15 +199,34 @@ pub async fn issue_client_token(
 ) -> Result<HttpResponse, ApiError> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let request: ClientCredentialsRequest = match essence.as_str() {
-        "application/x-www-form-urlencoded" => crate::http::extract::parse_form(&body)?,
-        "application/json" => parse_json(&body)?,
+    let form = match essence.as_str() {
+        "application/x-www-form-urlencoded" => true,
+        "application/json" => false,
         _ => {
             return Err(ApiError::UnsupportedMediaType {
                 expected: "application/x-www-form-urlencoded or application/json",
             });
         }
     };
+    let grant =
+        if form { crate::http::extract::parse_form::<GrantOnly>(&body) } else { parse_json::<GrantOnly>(&body) };
+    match grant.ok().and_then(|grant| grant.grant_type).as_deref() {
+        Some("password") => {
+            let request: PasswordGrantRequest =
+                if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
+            let pair = sign_in(&req, &state, &request.username, request.password).await?;
+            return Ok(HttpResponse::Ok().json(TokenResponse::Password(pair)));
+        }
+        Some("refresh_token") => {
+            let request: RefreshTokenGrantRequest =
+                if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
+            let pair = sessions::refresh(&state, &request.refresh_token).await?;
+            return Ok(HttpResponse::Ok().json(TokenResponse::Password(pair)));
+        }
+        _ => {}
+    }
+    let request: ClientCredentialsRequest =
+        if form { crate::http::extract::parse_form(&body)? } else { parse_json(&body)? };
     if request.scope.as_ref().is_some_and(|scope| scope.len() > 1024) {
         return Err(ApiError::invalid(
             "scope",
@@ -223,9 +258,15 @@ pub async fn issue_client_token(
         }
     };
     let token = sessions::access_token(&state, &account, None)?;
-    Ok(HttpResponse::Ok().json(ClientToken {
+    Ok(HttpResponse::Ok().json(TokenResponse::ClientCredentials(ClientToken {
         access_token: token,
         token_type: super::dto::TokenType::Bearer,
         expires_in: state.keys.access_ttl_secs,
-    }))
+    })))
+}
+
+/// The `grant_type` of a token request, read first to choose the grant's own strict parser.
+#[derive(serde::Deserialize)]
+struct GrantOnly {
+    grant_type: Option<String>,
 }
