@@ -10,7 +10,7 @@
 //! when known, `Last-Modified`; `If-None-Match` or `If-Modified-Since` that still hold get a
 //! `304 Not Modified` with no body, so that polling an unchanged resource costs a few bytes.
 use actix_web::{
-    Error, HttpRequest, HttpResponse,
+    Error, HttpRequest, HttpResponse, ResponseError,
     body::{BodySize, BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{
@@ -23,7 +23,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::{
+    error::{ApiError, FieldError},
+    i18n::Text,
+};
 
 /// Answers `body` as JSON, or 304 when the client's copy is current.
 pub fn respond<T: Serialize>(
@@ -67,13 +70,58 @@ fn none_match_holds(tags: &str, etag: &str) -> bool {
     tags.split(',').map(str::trim).any(|tag| tag == "*" || opaque(tag) == ours)
 }
 
+/// `If-None-Match` as the contract declares it: `*`, or entity tags (`"x"`, `W/"x"`) separated by
+/// commas, at most 1000 characters.
+fn is_entity_tag_list(value: &str) -> bool {
+    if value.len() > 1000 {
+        return false;
+    }
+    value == "*"
+        || value.split(',').all(|tag| {
+            let tag = tag.trim_matches([' ', '\t']);
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag.len() >= 2
+                && tag.starts_with('"')
+                && tag.ends_with('"')
+                && tag[1..tag.len() - 1].bytes().all(|b| b == b'!' || (b'#'..=b'~').contains(&b))
+        })
+}
+
+fn invalid_if_none_match() -> ApiError {
+    ApiError::BadRequest(
+        Text::fixed("En-tête If-None-Match invalide.", "Invalid If-None-Match header."),
+        vec![FieldError::new(
+            "If-None-Match",
+            "format",
+            Text::fixed(
+                "`*` ou des ETag entre guillemets (`\"…\"`, `W/\"…\"`) séparés par des virgules.",
+                "`*` or quoted ETags (`\"…\"`, `W/\"…\"`) separated by commas.",
+            ),
+        )],
+    )
+}
+
+fn refuse(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    let response = error.error_response();
+    let (request, _) = req.into_parts();
+    ServiceResponse::new(request, response)
+}
+
 /// The middleware of conditional GET (see the module's documentation).
 pub async fn conditional_get(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let applies = matches!(*req.method(), Method::GET | Method::HEAD) && req.path().starts_with("/api/v1/");
-    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let if_none_match = match req.headers().get(header::IF_NONE_MATCH) {
+        None => None,
+        Some(value) => match value.to_str() {
+            Ok(tags) if is_entity_tag_list(tags) => Some(tags.to_owned()),
+            // A malformed condition is refused as the contract declares it, not silently ignored.
+            _ if applies => return Ok(refuse(req, invalid_if_none_match())),
+            _ => None,
+        },
+    };
     let response = next.call(req).await?.map_into_boxed_body();
     if !applies || response.status() != StatusCode::OK {
         return Ok(response);
@@ -115,7 +163,17 @@ pub async fn conditional_get(
 
 #[cfg(test)]
 mod tests {
-    use super::none_match_holds;
+    use super::{is_entity_tag_list, none_match_holds};
+
+    #[test]
+    fn if_none_match_is_star_or_a_list_of_quoted_tags() {
+        for good in ["*", "\"1\"", "W/\"ab\"", "\"1\", W/\"2\"", "\"\""] {
+            assert!(is_entity_tag_list(good), "{good}");
+        }
+        for bad in ["{}", "1", "W/1", "\"a b\"", "\"1\",", "*, \"1\"", &"\"".repeat(1001)] {
+            assert!(!is_entity_tag_list(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn if_none_match_compares_weakly() {

@@ -137,7 +137,9 @@ pub enum TokenResponse {
 }
 
 /// An access token for a machine account (no refresh token: ask again with the credentials).
+/// Closed (`additionalProperties: false`), so that a token pair never also reads as one.
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "token_type": "Bearer", "expires_in": 900}))]
 pub struct ClientToken {
     pub access_token: String,
