@@ -42,7 +42,9 @@ pub use fields::{
     WEB_ADDRESS_MAX, WEB_ADDRESS_PATTERN, check_code, check_count, check_country, check_email, check_language,
     check_phone, check_text, check_web_address, is_code,
 };
-pub use params::{CodeParam, SEARCH_MAX, SEARCH_PATTERN, SearchParam, check_param_code, check_param_range};
+pub use params::{
+    CodeParam, PersonParam, SEARCH_MAX, SEARCH_PATTERN, SearchParam, check_param_code, check_param_range,
+};
 
 #[derive(Default)]
 pub struct Rules {

@@ -60,9 +60,11 @@ pub fn position(sort: &Sort, model: &agreement::Model) -> (SortValue, Uuid) {
 #[derive(Default)]
 pub struct AgreementFilter<'a> {
     pub include_archived: bool,
-    pub kind: Option<AgreementKind>,
-    pub status: Option<AgreementStatus>,
-    pub division: Option<Division>,
+    /// Any of these kinds (none: every kind); the same for statuses and divisions.
+    pub kind: Vec<AgreementKind>,
+    pub status: Vec<AgreementStatus>,
+    pub division: Vec<Division>,
+    pub agent_in_charge: Option<Uuid>,
     pub domain: Option<&'a str>,
     /// A partner party to the agreement.
     pub partner: Option<Uuid>,
@@ -77,14 +79,17 @@ pub fn select(filter: &AgreementFilter) -> Result<Select<agreement::Entity>, Api
     if !filter.include_archived {
         select = select.filter(agreement::Column::ArchivedAt.is_null());
     }
-    if let Some(kind) = filter.kind {
-        select = select.filter(agreement::Column::Kind.eq(kind.as_str()));
+    if !filter.kind.is_empty() {
+        select = select.filter(agreement::Column::Kind.is_in(filter.kind.iter().map(|k| k.as_str())));
     }
-    if let Some(status) = filter.status {
-        select = select.filter(agreement::Column::Status.eq(status.as_str()));
+    if !filter.status.is_empty() {
+        select = select.filter(agreement::Column::Status.is_in(filter.status.iter().map(|s| s.as_str())));
     }
-    if let Some(division) = filter.division {
-        select = select.filter(agreement::Column::Division.eq(division.as_str()));
+    if !filter.division.is_empty() {
+        select = select.filter(agreement::Column::Division.is_in(filter.division.iter().map(|d| d.as_str())));
+    }
+    if let Some(agent) = filter.agent_in_charge {
+        select = select.filter(agreement::Column::AgentInChargeId.eq(agent));
     }
     if let Some(from) = filter.year_from {
         select = select.filter(agreement::Column::SignedYear.gte(from));

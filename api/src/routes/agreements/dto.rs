@@ -14,7 +14,8 @@ use crate::{
         store::AgreementFilter,
         types::{AgreementChange, AgreementFields},
     },
-    validate::{CodeParam, SearchParam},
+    validate::{CodeParam, PersonParam, SearchParam},
+    vocabulary::CodeSet,
 };
 
 /// A page of agreements.
@@ -44,9 +45,18 @@ crate::code_list! {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListAgreementsQuery {
-    pub kind: Option<AgreementKind>,
-    pub status: Option<AgreementStatus>,
-    pub division: Option<Division>,
+    /// One or more kinds, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub kind: Option<CodeSet<AgreementKind>>,
+    /// One or more statuses, comma-separated (`negotiation,active`).
+    #[param(inline, style = Form, explode = false)]
+    pub status: Option<CodeSet<AgreementStatus>>,
+    /// One or more divisions, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub division: Option<CodeSet<Division>>,
+    /// The agent in charge: `me` (the caller) or an account's id.
+    #[param(inline)]
+    pub agent_in_charge: Option<PersonParam>,
     /// A domain code.
     #[param(inline)]
     pub domain: Option<CodeParam>,
@@ -180,18 +190,20 @@ pub struct StatusChangeList {
 
 impl ListAgreementsQuery {
     /// The query's filters, for the store.
-    pub fn filter(&self) -> AgreementFilter<'_> {
-        AgreementFilter {
+    /// The filters of the query, `me` being `caller`; 422 for an unknown code in a multi-value filter.
+    pub fn filter(&self, caller: Uuid) -> Result<AgreementFilter<'_>, crate::error::ApiError> {
+        Ok(AgreementFilter {
             include_archived: self.include_archived,
-            kind: self.kind,
-            status: self.status,
-            division: self.division,
+            kind: CodeSet::of(&self.kind, "kind")?,
+            status: CodeSet::of(&self.status, "status")?,
+            division: CodeSet::of(&self.division, "division")?,
+            agent_in_charge: self.agent_in_charge.map(|agent| agent.resolve(caller)),
             domain: self.domain.as_ref().map(CodeParam::as_str),
             partner: self.partner,
             year_from: self.year_from,
             year_to: self.year_to,
             q: self.q.as_deref(),
-        }
+        })
     }
 }
 

@@ -43,7 +43,7 @@ fn location(id: Uuid) -> String {
 )]
 #[get("")]
 pub async fn list_agreements(
-    _caller: Authorized<ReadAgreements>,
+    caller: Authorized<ReadAgreements>,
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListAgreementsQuery>,
@@ -53,7 +53,7 @@ pub async fn list_agreements(
     crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
     crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
     let listing = Listing {
-        select: store::select(&query.filter())?,
+        select: store::select(&query.filter(caller.id)?)?,
         sort,
         id_column: entity::agreement::Column::Id,
         position: store::position,

@@ -11,7 +11,21 @@ use crate::{
         types::{FundingLineChange, FundingLineInput},
     },
     error::ApiError,
+    validate::SearchParam,
+    vocabulary::CodeSet,
 };
+
+crate::code_list! {
+    /// The order of a list of funding lines: a field, prefixed with `-` for descending.
+    pub enum FundingLineSort {
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
+        TransactionDate = "transaction_date",
+        TransactionDateDescending = "-transaction_date",
+    }
+}
 
 /// A page of funding lines.
 #[derive(Serialize, ToSchema)]
@@ -28,9 +42,17 @@ pub struct ListFundingLinesQuery {
     pub project: Option<Uuid>,
     /// The funding partner.
     pub partner: Option<Uuid>,
-    pub kind: Option<FundingKind>,
+    /// One or more kinds, comma-separated (`commitment,disbursement`).
+    #[param(inline, style = Form, explode = false)]
+    pub kind: Option<CodeSet<FundingKind>>,
     #[param(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
+    /// Free text in the reference and the note, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `created_at` (the default), `updated_at` or `transaction_date`; prefix `-` for descending.
+    #[param(inline, example = "-transaction_date")]
+    pub sort: Option<FundingLineSort>,
     /// Transactions on or after this date.
     #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub from: Option<NaiveDate>,
@@ -102,8 +124,10 @@ impl ListFundingLinesQuery {
         Ok(LineFilter {
             project: self.project,
             partner: self.partner,
-            kind: self.kind,
+            kind: CodeSet::of(&self.kind, "kind")?,
             currency: self.currency.clone(),
+            q: self.q.as_deref().map(str::to_owned),
+            sort: self.sort.map(FundingLineSort::as_str),
             from: self.from,
             to: self.to,
             include_archived: self.include_archived,

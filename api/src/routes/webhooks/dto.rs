@@ -92,6 +92,6 @@ pub struct DeliveryList {
 pub struct DeliveriesQuery {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(max_length = 2048, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
