@@ -1,6 +1,6 @@
 //! Accent- and case-free search: records keep a normalised copy of their searchable text, and `q`
 //! is normalised the same way, so "fes" finds "Fès" identically on SQLite and PostgreSQL.
-use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoColumnRef, LikeExpr, SimpleExpr};
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 use crate::{
@@ -38,8 +38,8 @@ pub fn matching_any<C: IntoColumnRef + Clone>(columns: &[C], q: Option<&str>) ->
     let pattern = like_pattern(q);
     let mut any: Option<SimpleExpr> = None;
     for column in columns {
-        let text = Expr::cust_with_expr("LOWER(COALESCE($1, ''))", Expr::col(column.clone()));
-        let one = text.like(LikeExpr::new(pattern.clone()).escape('\\'));
+        let text = Func::lower(Func::coalesce([Expr::col(column.clone()), Expr::val("")]));
+        let one = SimpleExpr::from(text).like(LikeExpr::new(pattern.clone()).escape('\\'));
         any = Some(match any {
             Some(before) => before.or(one),
             None => one,
@@ -88,5 +88,19 @@ mod tests {
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_pattern("Fès"), "%fes%");
         assert_eq!(like_pattern("100%_x"), "%100\\%\\_x%");
+    }
+}
+
+#[cfg(test)]
+mod sql_tests {
+    #[test]
+    fn a_search_on_several_columns_lowers_each_column() {
+        use entity::account::Column;
+        use sea_orm::{EntityTrait, QueryFilter, QueryTrait, sea_query::SqliteQueryBuilder};
+        let condition = super::matching_any(&[Column::FullName, Column::Email], Some("AWA")).unwrap().unwrap();
+        let sql = entity::account::Entity::find().filter(condition).as_query().to_string(SqliteQueryBuilder);
+        assert!(sql.contains(r#"LOWER(COALESCE("full_name", '')) LIKE '%awa%'"#), "{sql}");
+        assert!(sql.contains(r#"OR LOWER(COALESCE("email", '')) LIKE '%awa%'"#), "{sql}");
+        assert_eq!(super::matching_any(&[Column::FullName], Some("  ")).unwrap(), None);
     }
 }

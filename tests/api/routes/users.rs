@@ -34,7 +34,11 @@ async fn the_director_creates_reads_and_lists_accounts_with_filters_and_pages(ap
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (6, 6), "director + 5 agents, no gap nor repeat: {seen:?}");
     expect_problem(app.get("/api/v1/users?limit=201").await, 400, "limit over 200").await;
-    expect_problem(app.get("/api/v1/users?cursor=garbage").await, 400, "bad cursor").await;
+    let problem = expect_problem(app.get("/api/v1/users?cursor=garbage").await, 422, "a cursor no list made").await;
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("cursor"), Some("cursor_unknown"))
+    );
 }
 backend_test!(the_director_creates_reads_and_lists_accounts_with_filters_and_pages);
 
