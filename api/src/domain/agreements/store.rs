@@ -13,9 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::types::{
-    AgreementFields, AgreementKind, AgreementResponse, AgreementStatus, CityRole, StatusChangeResponse,
-};
+use super::types::{AgreementFields, AgreementKind, AgreementResponse, AgreementStatus, CityRole};
 use crate::{
     auth::Division,
     domain::{
@@ -28,7 +26,7 @@ use crate::{
     },
     error::ApiError,
     records::{
-        listing::{Sort, SortField, SortKind, SortValue, linked, linked_few},
+        listing::{Listing, Sort, SortField, SortKind, SortValue, linked, linked_few},
         search,
     },
 };
@@ -272,14 +270,33 @@ pub async fn record_move(
     Ok(())
 }
 
-/// The moves of an agreement's status, oldest first.
-pub async fn status_changes(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<StatusChangeResponse>, ApiError> {
-    agreement_status_change::Entity::find()
-        .filter(agreement_status_change::Column::AgreementId.eq(id))
-        .order_by_asc(agreement_status_change::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(StatusChangeResponse::try_from)
-        .collect()
+/// The order of status moves: when they happened.
+const STATUS_CHANGE_SORTS: &[SortField] = &[SortField {
+    name: "changed_at",
+    expr: || Expr::col(agreement_status_change::Column::ChangedAt),
+    kind: SortKind::Timestamp,
+}];
+
+/// The status moves of agreement `id` (to one of `to`, when given; matching `q`), oldest first
+/// unless `sort` says otherwise, as a list to page through.
+pub fn status_changes(
+    id: Uuid,
+    to: &[AgreementStatus],
+    q: Option<&str>,
+    sort: Option<&str>,
+) -> Result<Listing<agreement_status_change::Entity>, ApiError> {
+    use agreement_status_change::Column;
+    let mut select = agreement_status_change::Entity::find().filter(Column::AgreementId.eq(id));
+    if !to.is_empty() {
+        select = select.filter(Column::ToStatus.is_in(to.iter().map(|s| s.as_str())));
+    }
+    if let Some(condition) = crate::records::search::matching_any(&[Column::Reason], q)? {
+        select = select.filter(condition);
+    }
+    Ok(Listing {
+        select,
+        sort: Sort::parse(sort, STATUS_CHANGE_SORTS, "changed_at")?,
+        id_column: Column::Id,
+        position: |_, row: &agreement_status_change::Model| (SortValue::Timestamp(row.changed_at), row.id),
+    })
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::{funding_line, partner, project, project_participant};
+use entity::{exchange_rate, funding_line, partner, project, project_participant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select,
     sea_query::Expr,
@@ -210,4 +210,41 @@ pub fn listing(filter: &LineFilter) -> Result<Listing<funding_line::Entity>, Api
         (value, row.id)
     };
     Ok(Listing { select: select(filter)?, sort, id_column: funding_line::Column::Id, position })
+}
+
+/// The orders of the exchange rates; the newest first by default.
+const RATE_SORTS: &[SortField] = &[
+    SortField { name: "valid_from", expr: || Expr::col(exchange_rate::Column::ValidFrom), kind: SortKind::Date },
+    SortField { name: "currency", expr: || Expr::col(exchange_rate::Column::Currency), kind: SortKind::Text },
+    SortField { name: "created_at", expr: || Expr::col(exchange_rate::Column::CreatedAt), kind: SortKind::Timestamp },
+];
+
+/// The exchange rates of `currency` (all when `None`) matching `q`, in `sort` order
+/// (`-valid_from` by default), as a list to page through.
+pub fn rate_listing(
+    currency: Option<&str>,
+    q: Option<&str>,
+    sort: Option<&str>,
+) -> Result<Listing<exchange_rate::Entity>, ApiError> {
+    let mut select = exchange_rate::Entity::find();
+    if let Some(currency) = currency {
+        select = select.filter(exchange_rate::Column::Currency.eq(currency));
+    }
+    if let Some(condition) = crate::records::search::matching_any(&[exchange_rate::Column::Currency], q)? {
+        select = select.filter(condition);
+    }
+    let position: fn(&Sort, &exchange_rate::Model) -> (SortValue, Uuid) = |sort, row| {
+        let value = match sort.field.name {
+            "currency" => SortValue::Text(row.currency.clone()),
+            "created_at" => SortValue::Timestamp(row.created_at),
+            _ => SortValue::Date(Some(row.valid_from)),
+        };
+        (value, row.id)
+    };
+    Ok(Listing {
+        select,
+        sort: Sort::parse(sort, RATE_SORTS, "-valid_from")?,
+        id_column: exchange_rate::Column::Id,
+        position,
+    })
 }

@@ -186,6 +186,38 @@ pub struct ChangeStatus {
 #[derive(Serialize, ToSchema)]
 pub struct StatusChangeList {
     pub items: Vec<StatusChangeResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// The number of matching moves, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of an agreement's status moves: `changed_at`, prefixed with `-` for descending.
+    pub enum StatusChangeSort {
+        ChangedAt = "changed_at",
+        ChangedAtDescending = "-changed_at",
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListStatusChangesQuery {
+    /// Moves to one or more statuses, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub to: Option<CodeSet<AgreementStatus>>,
+    /// Free text in the reason, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `changed_at` (oldest first; the default) or `-changed_at`.
+    #[param(inline, example = "-changed_at")]
+    pub sort: Option<StatusChangeSort>,
+    #[serde(default)]
+    pub include_total: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 impl ListAgreementsQuery {

@@ -176,9 +176,47 @@ pub struct ExchangeRateResponse {
     pub created_at: DateTime<Utc>,
 }
 
+/// A page of exchange rates.
 #[derive(Serialize, ToSchema)]
 pub struct ExchangeRateList {
     pub items: Vec<ExchangeRateResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// The number of matching rates, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of a list of exchange rates: a field, prefixed with `-` for descending.
+    pub enum ExchangeRateSort {
+        ValidFrom = "valid_from",
+        ValidFromDescending = "-valid_from",
+        Currency = "currency",
+        CurrencyDescending = "-currency",
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListExchangeRatesQuery {
+    /// One currency (ISO 4217).
+    #[param(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
+    pub currency: Option<String>,
+    /// Free text in the currency code, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `-valid_from` (the newest rates first; the default), `valid_from`, `currency` or
+    /// `created_at`; prefix `-` for descending.
+    #[param(inline, example = "-valid_from")]
+    pub sort: Option<ExchangeRateSort>,
+    #[serde(default)]
+    pub include_total: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 /// A new dated rate. EUR is fixed by the CFA franc parity (655.957) and XOF is 1: neither is
