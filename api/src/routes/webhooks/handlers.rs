@@ -3,7 +3,8 @@ use actix_web::{HttpResponse, delete, get, http::header, post, web};
 use uuid::Uuid;
 
 use super::dto::{
-    CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, WebhookCreated, WebhookList, WebhookResponse,
+    CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, DeliverySort, WebhookCreated, WebhookList,
+    WebhookResponse,
 };
 use crate::{
     auth::{Authorized, policy::ManageWebhooks, throttle},
@@ -14,10 +15,11 @@ use crate::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
         middleware::RequestId,
-        pagination::{decode_cursor, page_limit, split_page},
+        pagination::page_limit,
     },
     records::{
         audit::ChangeContext,
+        listing::PageRequest,
         unit_of_work::{Answer, UnitOfWork},
     },
     state::AppState,
@@ -140,11 +142,16 @@ pub async fn list_webhook_deliveries(
 ) -> Result<HttpResponse, ApiError> {
     let endpoint = store::find(&state.db, &caller, *id).await?;
     let limit = page_limit(query.limit)?;
-    let before = decode_cursor::<Uuid>(query.cursor.as_deref())?;
-    let rows = store::deliveries(&state.db, endpoint.id, before, limit + 1).await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    Ok(HttpResponse::Ok()
-        .json(DeliveryList { items: rows.into_iter().map(DeliveryResponse::from).collect(), next_cursor }))
+    let listing = store::deliveries(endpoint.id, query.q.as_deref(), query.sort.map(DeliverySort::as_str))?;
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond_json(
+            &state.db,
+            request,
+            |row| Ok(DeliveryResponse::from(row)),
+            |items, next_cursor, total| DeliveryList { items, next_cursor, total },
+        )
+        .await
 }
 
 /// Deliver an event again
