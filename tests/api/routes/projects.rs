@@ -568,10 +568,7 @@ async fn lists_take_several_codes_per_filter_and_agent_in_charge_me(app: TestApp
         let (status, _, created) = read(app.post_json("/api/v1/projects", &new(title, commune, in_charge)).await).await;
         assert_eq!(status, 201, "{created}");
     }
-    assert_eq!(
-        app.count_rows("project", &format!("agent_in_charge_id IS NOT NULL AND title LIKE 'Zorro multi%'")).await,
-        2
-    );
+    assert_eq!(app.count_rows("project", "agent_in_charge_id IS NOT NULL AND title LIKE 'Zorro multi%'").await, 2);
 
     // Several communes: a project in any of them; several statuses and divisions likewise.
     let mut found = titles_as(&app, &app.token, "/api/v1/projects?q=zorro%20multi&commune=commune_i,commune_ii").await;
