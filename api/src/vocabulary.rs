@@ -179,3 +179,39 @@ macro_rules! code_list {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CodeSet;
+    use crate::error::ApiError;
+
+    // A code list of the test's own (the real ones live in higher layers).
+    #[allow(dead_code)]
+    mod codes {
+        crate::code_list! {
+            pub enum Division {
+                Twinning = "twinning",
+                DecentralizedCooperation = "decentralized_cooperation",
+            }
+        }
+    }
+    use codes::Division;
+
+    fn set(text: &str) -> CodeSet<Division> {
+        CodeSet { text: text.to_owned(), _codes: std::marker::PhantomData }
+    }
+
+    #[test]
+    fn a_code_set_keeps_each_code_once_and_refuses_unknown_empty_or_too_many() {
+        let both = set("decentralized_cooperation,twinning").values("division").unwrap();
+        assert_eq!(both, vec![Division::DecentralizedCooperation, Division::Twinning]);
+        assert_eq!(set("twinning,twinning").values("division").unwrap(), vec![Division::Twinning]);
+        for bad in ["twinning,", "", "twinning,Twinning", "twinning,twinning,twinning"] {
+            match set(bad).values("division") {
+                Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "division", "{bad}"),
+                other => panic!("{bad}: {:?}", other.map(|v| v.len())),
+            }
+        }
+        assert!(CodeSet::<Division>::of(&None, "division").unwrap().is_empty());
+    }
+}
