@@ -48,7 +48,10 @@ async function send<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-function queryString(query: Record<string, string | number | boolean | null | undefined>): string {
+/** Multi-value filters (`style: form, explode: false`) are arrays: `String(["a", "b"])` is `a,b`. */
+function queryString(
+  query: Record<string, string | number | boolean | readonly string[] | null | undefined>,
+): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined && value !== null) params.set(name, String(value));
@@ -76,11 +79,11 @@ export async function login(baseUrl: string, email: string, password: string): P
 // ---- Lists: GET on a collection ---------------------------------------------------------------
 
 /**
- * The collections the client lists, each with the type of its page. Only domains exist so far.
- * When projects land, add `"/api/v1/projects"` here (its query parameters and page type then come
- * from the document by themselves) and a call in `example()` below.
+ * The collections the client lists, each with the type of its page: the `application/json` body of
+ * the 200 (a list with a CSV export declares it apart, under `text/csv`, so the page stays the list
+ * type, never `ProjectList | string`).
  */
-type ListPath = "/api/v1/domains"; // | "/api/v1/projects"
+type ListPath = "/api/v1/domains" | "/api/v1/projects" | "/api/v1/staff" | "/api/v1/exchange-rates";
 type ListOperation<P extends ListPath> = Operation<P, "get">;
 export type ListPage<P extends ListPath> = JsonResponse<ListOperation<P>, 200>;
 export type ListQuery<P extends ListPath> = Query<ListOperation<P>>;
@@ -150,20 +153,38 @@ export async function example(baseUrl: string): Promise<string[]> {
 
   const page = await list(baseUrl, token, "/api/v1/domains", { include_archived: false });
   const codes = page.items.map((domain) => domain.code);
-  // const projects = await list(baseUrl, token, "/api/v1/projects", { limit: 50 });
+  const projects = await list(baseUrl, token, "/api/v1/projects", {
+    status: ["pipeline", "implementation"],
+    agent_in_charge: "me",
+    sort: "-created_at",
+    limit: 50,
+  });
+  const titles: string[] = projects.items.map((project) => project.title);
+  const next: string | null | undefined = projects.next_cursor;
+  const staff = await list(baseUrl, token, "/api/v1/staff", { role: ["agent"], q: "awa" });
+  const names: string[] = staff.items.map((person) => person.full_name);
 
   const water = await getDomain(baseUrl, token, "water");
   const renamed = await updateDomain(baseUrl, token, water, { label_en: "Drinking water supply" });
   const label: string = renamed.value.label_en;
   const position: number = renamed.value.position;
 
-  return [...codes, label, String(position), String(expiresIn), refresh.slice(0, 0)];
+  return [...codes, ...titles, ...names, next ?? "", label, String(position), String(expiresIn), refresh.slice(0, 0)];
 }
 
 // ---- Compile-time checks of the contract's strictness ------------------------------------------
 // Each `@ts-expect-error` fails the build if the document stops rejecting the mistake below it.
 
+/** `true` when `A` and `B` are the same type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 export const checks = {
+  // A list's JSON page is the list type, not a union with the CSV export's string.
+  projectPage: true satisfies Same<ListPage<"/api/v1/projects">, Schemas["ProjectList"]>,
+  staffPage: true satisfies Same<ListPage<"/api/v1/staff">, Schemas["StaffList"]>,
+  // Multi-value filters are arrays of their codes.
+  // @ts-expect-error `dreaming` is not a project status
+  unknownStatus: { status: ["dreaming"] } satisfies ListQuery<"/api/v1/projects">,
   // Request bodies are closed (additionalProperties: false): an unknown field is an error.
   // @ts-expect-error `remember_me` is not a field of LoginRequest
   unknownField: { email: "a@b.ml", password: "x", remember_me: true } satisfies LoginRequest,
@@ -199,7 +220,7 @@ export const checks = {
     transaction_date: "2026-03-01",
   } satisfies Schemas["CreateFundingLine"],
   // A problem document always has a type, a title, a status and a detail.
-  problem: { type: "urn:djcd:problem:not-found", title: "Introuvable", status: 404, detail: "…" } satisfies Problem,
+  problem: { type: "urn:djcd:problem:not-found", title: "Introuvable", status: 404, detail: "…", code: "not_found" } satisfies Problem,
   // @ts-expect-error `detail` is required
-  problemWithoutDetail: { type: "urn:djcd:problem:not-found", title: "Introuvable", status: 404 } satisfies Problem,
+  problemWithoutDetail: { type: "urn:djcd:problem:not-found", title: "Introuvable", status: 404, code: "not_found" } satisfies Problem,
 };

@@ -73,6 +73,13 @@ pub const PROBLEM_CODES: &[(&str, &str, &str)] = &[
     ("not_positive", "422", "The amount must be positive."),
     ("too_large", "422", "The amount is too large (10^13 major units or more)."),
     ("too_precise", "422", "The amount has more decimals than its currency allows."),
+    ("unknown_code", "422", "A filter names a code its list does not hold (several codes are separated by commas)."),
+    (
+        "cursor_mismatch",
+        "422",
+        "The cursor was made for another sort, other filters or another list: start again without it.",
+    ),
+    ("cursor_unknown", "422", "The cursor has the right form but no list made it."),
     ("unknown_currency", "422", "The currency is not one the API knows."),
     ("fixed", "422", "XOF and EUR have a fixed parity: no rate is recorded between them."),
     ("unknown_domain", "422", "The domain is unknown or archived."),

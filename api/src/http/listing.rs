@@ -45,4 +45,21 @@ where
         let items = to_items(db.clone(), paged.rows).await?;
         Ok(HttpResponse::Ok().json(body(items, paged.next_cursor, paged.total)))
     }
+
+    /// The JSON page of a list that has no CSV export: the page `request` names, its rows made
+    /// into items by `to_item` and wrapped by `body`.
+    pub async fn respond_json<T, L>(
+        self,
+        db: &DatabaseConnection,
+        request: PageRequest<'_>,
+        to_item: impl Fn(E::Model) -> Result<T, ApiError>,
+        body: impl FnOnce(Vec<T>, Option<String>, Option<u64>) -> L,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        L: Serialize,
+    {
+        let paged = self.page(db, request).await?;
+        let items = paged.rows.into_iter().map(to_item).collect::<Result<Vec<_>, _>>()?;
+        Ok(HttpResponse::Ok().json(body(items, paged.next_cursor, paged.total)))
+    }
 }

@@ -16,7 +16,7 @@ const XOF_WHEN_ABSENT: &[&str] = &["CreateFundingLine", "CreatePledge"];
 const PAIRED_FIELDS: &[(&str, &str, &str)] = &[("CreatePartner", "latitude", "longitude")];
 /// The longest RFC 3339 instant: nanoseconds and an offset (`2026-11-27T17:33:13.123456789+00:00`).
 const DATE_TIME_MAX: usize = 35;
-const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+use crate::records::listing::{CURSOR_MAX, CURSOR_PATTERN};
 
 /// The role/division rule of people's accounts, as JSON Schema conditions: division heads and
 /// agents have a division, the director none; a division changes only with the role.
@@ -88,7 +88,7 @@ pub(super) fn constrain_parameters(operation: &mut Map<String, Value>) {
                 schema.insert("maxLength".into(), json!(DATE_TIME_MAX));
             }
             ("cursor", _) => {
-                schema.insert("maxLength".into(), json!(512));
+                schema.insert("maxLength".into(), json!(CURSOR_MAX));
                 schema.insert("pattern".into(), json!(CURSOR_PATTERN));
             }
             ("code", _) => {

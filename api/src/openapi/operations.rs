@@ -32,6 +32,13 @@ pub(super) fn complete_operation(path: &str, method: &str, operation: &mut Map<S
     }
     let has_body = operation.contains_key("requestBody");
     let has_params = operation.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
+    // A cursor of the right syntax that does not fit the request (another sort, other filters, not
+    // made by this list) is a 422 naming `cursor` with the reason (`records::listing`); so is an
+    // unknown value in a multi-value filter (`validate::CodeSet`).
+    let lists = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|p| p.iter().any(|p| p["name"] == "cursor" || p.get("explode") == Some(&json!(false))));
     let mut add = |status: u16, name: &str| {
         let responses = operation.entry("responses").or_insert_with(|| json!({}));
         if let Some(responses) = responses.as_object_mut() {
@@ -45,6 +52,9 @@ pub(super) fn complete_operation(path: &str, method: &str, operation: &mut Map<S
     }
     if path.contains('{') {
         add(404, "NotFound");
+    }
+    if lists {
+        add(422, "ValidationFailed");
     }
     if has_body {
         add(413, "PayloadTooLarge");

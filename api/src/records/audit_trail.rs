@@ -2,13 +2,16 @@
 //! newest first (`/audit-events` and every record's `/history`).
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::audit::{AuditAction, AuditEntityType};
-use super::paging::{decode_cursor, page_limit, split_page};
+use super::{
+    listing::{Listing, PageRequest, Sort, SortField, SortKind, SortValue},
+    paging::page_limit,
+};
 use crate::error::ApiError;
 
 /// One change of one record.
@@ -62,10 +65,62 @@ impl TryFrom<audit_event::Model> for AuditEventResponse {
 pub struct AuditEventList {
     pub items: Vec<AuditEventResponse>,
     pub next_cursor: Option<String>,
+    /// The number of matching events, when `include_total=true` (`/audit-events`).
+    pub total: Option<u64>,
 }
 
-/// A page of audit events matching the filters, newest first; `readable` limits it to those record
-/// types (`policy::readable_audit_types`).
+/// The orders of the audit trail: when the change happened (newest first by default).
+const SORTS: &[SortField] = &[SortField {
+    name: "occurred_at",
+    expr: || Expr::col(audit_event::Column::OccurredAt),
+    kind: SortKind::Timestamp,
+}];
+
+/// The filters of the audit trail; all combine with AND.
+#[derive(Default)]
+pub struct AuditFilter<'a> {
+    /// Only these record types (`policy::readable_audit_types`); `None`: every type.
+    pub readable: Option<&'a [&'a str]>,
+    pub entity_type: Option<&'a str>,
+    pub entity_id: Option<&'a str>,
+    pub actor_id: Option<Uuid>,
+    /// Free text in the action, the record type and the client's request id.
+    pub q: Option<&'a str>,
+    /// `-occurred_at` (the default) or `occurred_at`.
+    pub sort: Option<&'a str>,
+}
+
+/// The audit events `filter` keeps, newest first unless its sort says otherwise, as a list to page
+/// through.
+pub fn listing(filter: &AuditFilter) -> Result<Listing<audit_event::Entity>, ApiError> {
+    use audit_event::Column;
+    let mut select = audit_event::Entity::find();
+    if let Some(readable) = filter.readable {
+        select = select.filter(Column::EntityType.is_in(readable.iter().copied()));
+    }
+    if let Some(entity_type) = filter.entity_type {
+        select = select.filter(Column::EntityType.eq(entity_type));
+    }
+    if let Some(entity_id) = filter.entity_id {
+        select = select.filter(Column::EntityId.eq(entity_id));
+    }
+    if let Some(actor) = filter.actor_id {
+        select = select.filter(Column::ActorId.eq(actor));
+    }
+    let searched = [Column::Action, Column::EntityType, Column::ClientRequestId];
+    if let Some(condition) = super::search::matching_any(&searched, filter.q)? {
+        select = select.filter(condition);
+    }
+    Ok(Listing {
+        select,
+        sort: Sort::parse(filter.sort, SORTS, "-occurred_at")?,
+        id_column: Column::Id,
+        position: |_, row: &audit_event::Model| (SortValue::Timestamp(row.occurred_at), row.id),
+    })
+}
+
+/// A page of audit events matching the filters, newest first (every record's `/history`);
+/// `readable` limits it to those record types (`policy::readable_audit_types`).
 pub async fn page(
     db: &impl ConnectionTrait,
     readable: Option<&[&str]>,
@@ -76,24 +131,11 @@ pub async fn page(
     cursor: Option<&str>,
 ) -> Result<AuditEventList, ApiError> {
     let limit = page_limit(limit)?;
-    let mut select = audit_event::Entity::find();
-    if let Some(readable) = readable {
-        select = select.filter(audit_event::Column::EntityType.is_in(readable.iter().copied()));
-    }
-    if let Some(entity_type) = entity_type {
-        select = select.filter(audit_event::Column::EntityType.eq(entity_type));
-    }
-    if let Some(entity_id) = entity_id {
-        select = select.filter(audit_event::Column::EntityId.eq(entity_id));
-    }
-    if let Some(actor) = actor_id {
-        select = select.filter(audit_event::Column::ActorId.eq(actor));
-    }
-    if let Some(before) = decode_cursor::<Uuid>(cursor)? {
-        select = select.filter(audit_event::Column::Id.lt(before));
-    }
-    let rows = select.order_by_desc(audit_event::Column::Id).limit(limit + 1).all(db).await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    let items = rows.into_iter().map(AuditEventResponse::try_from).collect::<Result<_, _>>()?;
-    Ok(AuditEventList { items, next_cursor })
+    let filter = AuditFilter { readable, entity_type, entity_id, actor_id, ..AuditFilter::default() };
+    let paged = listing(&filter)?.page(db, PageRequest { cursor, limit, include_total: false }).await?;
+    Ok(AuditEventList {
+        items: paged.rows.into_iter().map(AuditEventResponse::try_from).collect::<Result<_, _>>()?,
+        next_cursor: paged.next_cursor,
+        total: None,
+    })
 }

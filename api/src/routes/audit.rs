@@ -12,9 +12,13 @@ use crate::{
         policy::{ReadAudit, readable_audit_types},
     },
     error::ApiError,
-    records::audit_trail::{AuditEventList, page},
+    http::pagination::page_limit,
+    records::{
+        audit_trail::{self, AuditEventList, AuditEventResponse, AuditFilter},
+        listing::PageRequest,
+    },
     state::AppState,
-    validate::CodeParam,
+    validate::{CodeParam, SearchParam},
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -31,9 +35,25 @@ pub struct ListAuditQuery {
     /// The id of the record.
     pub entity_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
+    /// Free text in the action, the record type and the client's request id, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `-occurred_at` (the newest first; the default) or `occurred_at`.
+    #[param(inline, example = "-occurred_at")]
+    pub sort: Option<AuditSort>,
+    #[serde(default)]
+    pub include_total: bool,
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+crate::code_list! {
+    /// The order of the audit trail: `occurred_at`, prefixed with `-` for descending.
+    pub enum AuditSort {
+        OccurredAt = "occurred_at",
+        OccurredAtDescending = "-occurred_at",
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -60,18 +80,25 @@ pub async fn list_audit_events(
     state: web::Data<AppState>,
     query: web::Query<ListAuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(query.limit)?;
     let readable = readable_audit_types(caller.role);
-    let list = page(
-        &state.db,
-        readable.as_deref(),
-        query.entity_type.as_deref(),
-        query.entity_id.map(|id| id.to_string()).as_deref(),
-        query.actor_id,
-        query.limit,
-        query.cursor.as_deref(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(list))
+    let entity_id = query.entity_id.map(|id| id.to_string());
+    let filter = AuditFilter {
+        readable: readable.as_deref(),
+        entity_type: query.entity_type.as_deref(),
+        entity_id: entity_id.as_deref(),
+        actor_id: query.actor_id,
+        q: query.q.as_deref(),
+        sort: query.sort.map(AuditSort::as_str),
+    };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    audit_trail::listing(&filter)?
+        .respond_json(&state.db, request, AuditEventResponse::try_from, |items, next_cursor, total| AuditEventList {
+            items,
+            next_cursor,
+            total,
+        })
+        .await
 }
 
 /// The body of every `…/{id}/history` route: a page of one record's changes, newest first.
@@ -82,6 +109,15 @@ pub async fn record_history(
     query: &HistoryQuery,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.to_string();
-    let list = page(db, None, Some(entity_type), Some(&id), None, query.limit, query.cursor.as_deref()).await?;
+    let list = crate::records::audit_trail::page(
+        db,
+        None,
+        Some(entity_type),
+        Some(&id),
+        None,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(list))
 }

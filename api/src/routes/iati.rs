@@ -148,7 +148,6 @@ async fn staff_activities(db: &impl ConnectionTrait, models: Vec<project::Model>
 /// An `iati-activities` document (IATI standard 2.03) of every live project the caller may see.
 #[utoipa::path(
     tag = "iati",
-    security(("bearer" = []), ("client_credentials" = [])),
     responses((status = 200, description = "The IATI document", content_type = "application/xml", body = String, headers(
         ("RateLimit-Limit" = u32, description = "Requests allowed per minute (partner systems)"),
         ("RateLimit-Remaining" = u32, description = "Requests left now (partner systems)"),
@@ -165,7 +164,6 @@ pub async fn list_iati_activities(
 /// One project as an IATI 2.03 activity
 #[utoipa::path(
     tag = "iati",
-    security(("bearer" = []), ("client_credentials" = [])),
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 200, description = "The IATI document of one activity", content_type = "application/xml", body = String, headers(
         ("RateLimit-Limit" = u32, description = "Requests allowed per minute (partner systems)"),

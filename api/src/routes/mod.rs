@@ -21,6 +21,7 @@ pub mod iati;
 pub mod partner_api;
 pub mod partners;
 pub mod projects;
+pub mod staff;
 pub mod stats;
 pub mod users;
 pub mod vocabularies;
@@ -35,6 +36,7 @@ pub fn configure_all(cfg: &mut ServiceConfig) {
 pub fn configure_v1(cfg: &mut ServiceConfig) {
     cfg.configure(auth::routes)
         .configure(users::routes)
+        .configure(staff::routes)
         .configure(partner_api::routes)
         .configure(webhooks::routes)
         .configure(iati::routes)

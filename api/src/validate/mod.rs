@@ -43,7 +43,7 @@ pub use fields::{
     check_phone, check_text, check_web_address, is_code,
 };
 pub use params::{
-    CODE_PARAM_ERROR, CodeParam, SEARCH_CONTROL, SEARCH_MAX, SEARCH_PATTERN, SEARCH_TOO_LONG, SearchParam,
+    CODE_PARAM_ERROR, CodeParam, PersonParam, SEARCH_CONTROL, SEARCH_MAX, SEARCH_PATTERN, SEARCH_TOO_LONG, SearchParam,
     check_param_code, check_param_range,
 };
 

@@ -126,3 +126,48 @@ impl PartialSchema for SearchParam {
 }
 
 impl utoipa::ToSchema for SearchParam {}
+
+/// A person a list filters on (`agent_in_charge=me`, or an account's id): `me` is the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonParam {
+    Me,
+    Id(uuid::Uuid),
+}
+
+impl PersonParam {
+    /// The account meant, `caller` for `me`.
+    pub fn resolve(self, caller: uuid::Uuid) -> uuid::Uuid {
+        match self {
+            Self::Me => caller,
+            Self::Id(id) => id,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PersonParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == "me" {
+            return Ok(Self::Me);
+        }
+        uuid::Uuid::parse_str(&value).map(Self::Id).map_err(|_| D::Error::custom("`me` or an account's id (a UUID)"))
+    }
+}
+
+impl PartialSchema for PersonParam {
+    fn schema() -> RefOr<Schema> {
+        use utoipa::openapi::OneOfBuilder;
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["me"])).build())
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid)))
+                    .max_length(Some(36))
+                    .build(),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PersonParam {}

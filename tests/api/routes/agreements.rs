@@ -364,3 +364,34 @@ async fn a_replayed_move_moves_once(app: TestApp) {
 }
 backend_test!(every_write_is_audited_once_in_order);
 backend_test!(a_replayed_move_moves_once);
+
+async fn status_moves_are_a_paged_list_with_sort_q_and_filters(app: TestApp) {
+    let id = new_agreement(&app, "twinning", &app.seeded_partner("Turin").await).await;
+    bring_to(&app, &id, "dormant").await;
+    let path = format!("/api/v1/agreements/{id}/status-changes");
+    let (status, _, all) = read(app.get(&format!("{path}?include_total=true")).await).await;
+    assert_eq!((status, all["total"].as_u64()), (200, Some(2)), "{all}");
+
+    // Newest first, a page of one at a time, then the cursor walks to the end.
+    let (_, _, first) = read(app.get(&format!("{path}?sort=-changed_at&limit=1")).await).await;
+    assert_eq!(first["items"][0]["to_status"], "dormant", "{first}");
+    let cursor = first["next_cursor"].as_str().unwrap_or_else(|| panic!("{first}")).to_owned();
+    let (_, _, second) = read(app.get(&format!("{path}?sort=-changed_at&limit=1&cursor={cursor}")).await).await;
+    assert_eq!(
+        (second["items"][0]["to_status"].as_str(), second["next_cursor"].as_str()),
+        (Some("active"), None),
+        "{second}"
+    );
+    // The cursor belongs to its sort.
+    let problem = expect_problem(app.get(&format!("{path}?limit=1&cursor={cursor}")).await, 422, "another sort").await;
+    assert_eq!(problem["errors"][0]["code"], "cursor_mismatch", "{problem}");
+
+    // `q` searches the reason, `to` takes several statuses.
+    let (_, _, found) = read(app.get(&format!("{path}?q=DORMANT")).await).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    let (_, _, found) = read(app.get(&format!("{path}?to=active,dormant")).await).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 2, "{found}");
+    let problem = expect_problem(app.get(&format!("{path}?to=asleep")).await, 422, "unknown status").await;
+    assert_eq!(problem["errors"][0]["field"], "to", "{problem}");
+}
+backend_test!(status_moves_are_a_paged_list_with_sort_q_and_filters);

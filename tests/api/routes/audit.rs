@@ -65,3 +65,25 @@ async fn division_heads_read_the_audit_of_what_they_may_read_only(app: TestApp) 
 backend_test!(division_heads_read_the_audit_of_what_they_may_read_only, |settings| settings
     .partners
     .webhook_allow_private = true);
+
+async fn the_audit_trail_is_sorted_searched_and_counted(app: TestApp) {
+    let id = app.create_partner("Ville de Kayes", "ML").await;
+    let (_, _, newest) = read(app.get(&format!("/api/v1/audit-events?entity_id={id}&include_total=true")).await).await;
+    assert_eq!(
+        (newest["total"].as_u64(), newest["items"][0]["action"].as_str()),
+        (Some(1), Some("create")),
+        "{newest}"
+    );
+    let (status, _, oldest) = read(app.get("/api/v1/audit-events?sort=occurred_at&limit=1").await).await;
+    assert_eq!(status, 200, "{oldest}");
+    let (_, _, newest) = read(app.get("/api/v1/audit-events?limit=1").await).await;
+    assert!(oldest["items"][0]["occurred_at"].as_str() <= newest["items"][0]["occurred_at"].as_str());
+    let (_, _, found) = read(app.get("/api/v1/audit-events?q=CREATE&entity_type=partner&limit=200").await).await;
+    assert!(found["items"].as_array().unwrap().iter().all(|e| e["action"] == "create"), "{found}");
+    let cursor = oldest["next_cursor"].as_str().unwrap().to_owned();
+    let problem =
+        expect_problem(app.get(&format!("/api/v1/audit-events?limit=1&cursor={cursor}")).await, 422, "another sort")
+            .await;
+    assert_eq!(problem["errors"][0]["code"], "cursor_mismatch", "{problem}");
+}
+backend_test!(the_audit_trail_is_sorted_searched_and_counted);

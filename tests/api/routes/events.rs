@@ -129,3 +129,42 @@ async fn events_follow_the_division_rule_of_every_other_record(app: TestApp) {
     assert_eq!(put_event(&app, &own, djcd_id, &etag, &visit).await, 403, "{}: a DJCD-wide event", app.backend);
 }
 backend_test!(events_follow_the_division_rule_of_every_other_record);
+
+async fn events_are_sorted_searched_and_paged_with_several_kinds(app: TestApp) {
+    for (kind, title, on) in [
+        ("round_table", "Kappa table ronde", "2026-05-02"),
+        ("signing", "Kappa signature", "2026-04-01"),
+        ("youth_exchange", "Kappa exchange", "2026-03-01"),
+    ] {
+        event(&app, kind, title, on, json!([])).await;
+    }
+    let titles = |page: &Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap().to_owned()).collect()
+    };
+    let (status, _, page) = read(app.get("/api/v1/events?q=kappa&sort=title").await).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(titles(&page), ["Kappa exchange", "Kappa signature", "Kappa table ronde"], "{}", app.backend);
+    let (_, _, page) =
+        read(app.get("/api/v1/events?q=kappa&kind=round_table,signing&sort=-title&include_total=true").await).await;
+    assert_eq!(
+        (titles(&page), page["total"].as_u64()),
+        (vec!["Kappa table ronde".to_owned(), "Kappa signature".to_owned()], Some(2))
+    );
+    // Paged by creation, one at a time: each once, in creation order.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/events?q=kappa&sort=created_at&limit=1".to_owned();
+    loop {
+        let (status, _, page) = read(app.get(&path).await).await;
+        assert_eq!(status, 200, "{page}");
+        seen.extend(titles(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => path = format!("/api/v1/events?q=kappa&sort=created_at&limit=1&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["Kappa table ronde", "Kappa signature", "Kappa exchange"]);
+    let problem = expect_problem(app.get("/api/v1/events?kind=round_table,picnic").await, 422, "unknown kind").await;
+    assert_eq!(problem["errors"][0]["field"], "kind", "{problem}");
+    assert_eq!(app.count_rows("event", "title LIKE 'Kappa%'").await, 3);
+}
+backend_test!(events_are_sorted_searched_and_paged_with_several_kinds);

@@ -91,3 +91,44 @@ async fn a_funding_line_retried_with_its_key_is_written_audited_and_announced_on
     assert_eq!(app.count_rows("change_event", "kind = 'project.funding_line_added'").await, 1);
 }
 backend_test!(a_funding_line_retried_with_its_key_is_written_audited_and_announced_once);
+
+async fn exchange_rates_are_a_paged_list_with_filters_sort_and_q(app: TestApp) {
+    for (currency, rate, from) in
+        [("USD", "600", "2026-01-01"), ("USD", "610", "2026-02-01"), ("GBP", "760", "2026-01-15")]
+    {
+        let body = json!({"currency": currency, "rate_to_xof": rate, "valid_from": from});
+        let (status, _, answer) = read(app.post_json("/api/v1/exchange-rates", &body).await).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let stored = app.count_rows("exchange_rate", "1 = 1").await;
+    let (status, _, usd) = read(app.get("/api/v1/exchange-rates?currency=USD").await).await;
+    assert_eq!(status, 200, "{usd}");
+    let dates: Vec<&str> = usd["items"].as_array().unwrap().iter().map(|r| r["valid_from"].as_str().unwrap()).collect();
+    assert_eq!(dates, ["2026-02-01", "2026-01-01"], "newest first by default ({})", app.backend);
+
+    // Page by page in `valid_from` order: every stored rate once, in order.
+    let mut seen: Vec<String> = Vec::new();
+    let mut path = "/api/v1/exchange-rates?sort=valid_from&limit=1".to_owned();
+    loop {
+        let (status, _, page) = read(app.get(&path).await).await;
+        assert_eq!(status, 200, "{page}");
+        seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["valid_from"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => path = format!("/api/v1/exchange-rates?sort=valid_from&limit=1&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, stored);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+
+    let (_, _, gbp) = read(app.get("/api/v1/exchange-rates?q=gb&include_total=true").await).await;
+    assert_eq!((gbp["total"].as_u64(), gbp["items"][0]["currency"].as_str()), (Some(1), Some("GBP")), "{gbp}");
+    let (_, _, page) = read(app.get("/api/v1/exchange-rates?limit=1").await).await;
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let response = app.get(&format!("/api/v1/exchange-rates?limit=1&currency=USD&cursor={cursor}")).await;
+    let problem = tests::expect_problem(response, 422, "other filters").await;
+    assert_eq!(problem["errors"][0]["code"], "cursor_mismatch", "{problem}");
+}
+backend_test!(exchange_rates_are_a_paged_list_with_filters_sort_and_q);

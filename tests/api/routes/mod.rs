@@ -11,6 +11,7 @@ mod iati;
 mod partner_api;
 mod partners;
 mod projects;
+mod staff;
 mod stats;
 mod users;
 mod webhooks;

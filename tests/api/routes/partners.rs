@@ -37,7 +37,8 @@ async fn filters_combine(app: TestApp) {
     assert!(names(&list(&app, "domain=water&country=DE").await).is_empty());
     expect_problem(app.get("/api/v1/partners?sort=password").await, 400, "unknown sort").await;
     expect_problem(app.get("/api/v1/partners?limit=500").await, 400, "limit").await;
-    expect_problem(app.get("/api/v1/partners?kind=planet").await, 400, "unknown kind").await;
+    let problem = expect_problem(app.get("/api/v1/partners?kind=planet").await, 422, "unknown kind").await;
+    assert_eq!(problem["errors"][0]["field"], "kind", "{problem}");
 }
 backend_test!(filters_combine);
 

@@ -543,3 +543,107 @@ async fn a_progress_report_is_audited_and_fed_as_an_update_without_a_move(app: T
     assert_eq!(app.count_rows("change_event", "kind = 'project.updated'").await, 1, "{}", app.backend);
 }
 backend_test!(a_progress_report_is_audited_and_fed_as_an_update_without_a_move);
+
+/// The items of a list page as their titles (panics unless 200).
+async fn titles_as(app: &TestApp, token: &str, path: &str) -> Vec<String> {
+    let (status, _, page) = read(app.request_as(Some(token), Method::GET, path).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{path}: {page}");
+    page["items"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn lists_take_several_codes_per_filter_and_agent_in_charge_me(app: TestApp) {
+    let agent_id = app.create_user("agent-lists@djcd.test", "agent", Some("twinning")).await;
+    let agent =
+        app.login("agent-lists@djcd.test", tests::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+    let angers = app.seeded_partner("Angers").await;
+    let new = |title: &str, commune: &str, agent: Option<&str>| {
+        json!({"title": title, "division": "twinning", "domains": ["education"], "communes": [commune],
+               "participants": [{"partner_id": angers, "roles": ["funding"]}], "agent_in_charge_id": agent})
+    };
+    for (title, commune, in_charge) in [
+        ("Zorro multi un", "commune_i", Some(agent_id.as_str())),
+        ("Zorro multi deux", "commune_ii", None),
+        ("Zorro multi trois", "commune_iv", Some(agent_id.as_str())),
+    ] {
+        let (status, _, created) = read(app.post_json("/api/v1/projects", &new(title, commune, in_charge)).await).await;
+        assert_eq!(status, 201, "{created}");
+    }
+    assert_eq!(app.count_rows("project", "agent_in_charge_id IS NOT NULL AND title LIKE 'Zorro multi%'").await, 2);
+
+    // Several communes: a project in any of them; several statuses and divisions likewise.
+    let mut found = titles_as(&app, &app.token, "/api/v1/projects?q=zorro%20multi&commune=commune_i,commune_ii").await;
+    found.sort();
+    assert_eq!(found, ["Zorro multi deux", "Zorro multi un"], "{}", app.backend);
+    let found = titles_as(
+        &app,
+        &app.token,
+        "/api/v1/projects?q=zorro%20multi&status=pipeline,implementation&division=twinning,decentralized_cooperation",
+    )
+    .await;
+    assert_eq!(found.len(), 3);
+    assert!(titles_as(&app, &app.token, "/api/v1/projects?q=zorro%20multi&status=closed,cancelled").await.is_empty());
+
+    // An unknown code among several is a 422 naming the parameter.
+    let problem =
+        expect_problem(app.get("/api/v1/projects?status=pipeline,dreaming").await, 422, "unknown status").await;
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("status"), Some("unknown_code")),
+        "{problem}"
+    );
+    let problem = expect_problem(app.get("/api/v1/agreements?kind=twinning,").await, 422, "empty kind").await;
+    assert_eq!(problem["errors"][0]["field"], "kind", "{problem}");
+
+    // `agent_in_charge=me` is the caller; an id works too.
+    let mut mine = titles_as(&app, &agent, "/api/v1/projects?agent_in_charge=me&sort=title").await;
+    assert_eq!(mine, ["Zorro multi trois", "Zorro multi un"], "{}", app.backend);
+    mine = titles_as(&app, &app.token, &format!("/api/v1/projects?agent_in_charge={agent_id}&sort=-title")).await;
+    assert_eq!(mine, ["Zorro multi un", "Zorro multi trois"]);
+    assert!(titles_as(&app, &app.token, "/api/v1/projects?agent_in_charge=me&q=zorro").await.is_empty());
+    expect_problem(app.get("/api/v1/projects?agent_in_charge=someone").await, 400, "neither me nor an id").await;
+    let (status, _, page) =
+        read(app.request_as(Some(&agent), Method::GET, "/api/v1/agreements?agent_in_charge=me").send().await.unwrap())
+            .await;
+    assert_eq!((status, page["items"].as_array().map(Vec::len)), (200, Some(0)), "{page}");
+}
+backend_test!(lists_take_several_codes_per_filter_and_agent_in_charge_me);
+
+async fn a_cursor_used_with_another_sort_or_other_filters_is_a_422_that_says_why(app: TestApp) {
+    let angers = app.seeded_partner("Angers").await;
+    for title in ["Curseur A", "Curseur B"] {
+        project(&app, title, json!([{"partner_id": angers, "roles": ["funding"]}])).await;
+    }
+    let (_, _, page) = read(app.get("/api/v1/projects?limit=1&sort=title").await).await;
+    let cursor = page["next_cursor"].as_str().unwrap_or_else(|| panic!("seeded projects: {page}")).to_owned();
+    let (status, _, next) = read(app.get(&format!("/api/v1/projects?limit=1&sort=title&cursor={cursor}")).await).await;
+    assert_eq!(status, 200, "the same query pages on: {next}");
+    assert_ne!(next["items"][0]["id"], page["items"][0]["id"]);
+
+    let problem = expect_problem(
+        app.get(&format!("/api/v1/projects?limit=1&sort=-created_at&cursor={cursor}")).await,
+        422,
+        "another sort",
+    )
+    .await;
+    let error = &problem["errors"][0];
+    assert_eq!(
+        (error["field"].as_str(), error["code"].as_str()),
+        (Some("cursor"), Some("cursor_mismatch")),
+        "{problem}"
+    );
+    assert!(error["message"].as_str().unwrap().contains("title"), "the reason names the sort: {problem}");
+    let problem = expect_problem(
+        app.get(&format!("/api/v1/projects?limit=1&sort=title&status=closed&cursor={cursor}")).await,
+        422,
+        "other filters",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "cursor_mismatch", "{problem}");
+    let problem =
+        expect_problem(app.get(&format!("/api/v1/partners?limit=1&cursor={cursor}")).await, 422, "another list").await;
+    assert_eq!(problem["errors"][0]["field"], "cursor", "{problem}");
+    let problem =
+        expect_problem(app.get("/api/v1/projects?cursor=AAAA").await, 422, "a schema-valid cursor no list made").await;
+    assert_eq!(problem["errors"][0]["code"], "cursor_unknown", "{problem}");
+}
+backend_test!(a_cursor_used_with_another_sort_or_other_filters_is_a_422_that_says_why);

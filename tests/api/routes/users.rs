@@ -34,7 +34,11 @@ async fn the_director_creates_reads_and_lists_accounts_with_filters_and_pages(ap
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (6, 6), "director + 5 agents, no gap nor repeat: {seen:?}");
     expect_problem(app.get("/api/v1/users?limit=201").await, 400, "limit over 200").await;
-    expect_problem(app.get("/api/v1/users?cursor=garbage").await, 400, "bad cursor").await;
+    let problem = expect_problem(app.get("/api/v1/users?cursor=garbage").await, 422, "a cursor no list made").await;
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("cursor"), Some("cursor_unknown"))
+    );
 }
 backend_test!(the_director_creates_reads_and_lists_accounts_with_filters_and_pages);
 
@@ -380,3 +384,48 @@ async fn a_lower_case_bearer_scheme_gets_the_same_idempotent_replay(app: TestApp
     assert_eq!(app.count_rows("account", "kind = 'machine'").await, 1, "{}: created twice", app.backend);
 }
 backend_test!(a_lower_case_bearer_scheme_gets_the_same_idempotent_replay);
+
+async fn people_are_sorted_searched_and_paged_with_several_roles(app: TestApp) {
+    for (email, name, role, division) in [
+        ("oumou@djcd.test", "Oumou Sangaré", "agent", Some("twinning")),
+        ("salif@djcd.test", "Salif Keïta", "division_head", Some("twinning")),
+        ("amadou@djcd.test", "Amadou Bagayoko", "agent", Some("decentralized_cooperation")),
+    ] {
+        let body =
+            json!({"email": email, "full_name": name, "role": role, "division": division, "password": STAFF_PASSWORD});
+        let (status, _, created) = read(app.post_json("/api/v1/users", &body).await).await;
+        assert_eq!(status, 201, "{created}");
+    }
+    let names = |page: &serde_json::Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|a| a["full_name"].as_str().unwrap().to_owned()).collect()
+    };
+    let (status, _, page) =
+        read(app.get("/api/v1/users?role=agent,division_head&sort=full_name&include_total=true").await).await;
+    assert_eq!((status, page["total"].as_u64()), (200, Some(3)), "{page}");
+    assert_eq!(names(&page), ["Amadou Bagayoko", "Oumou Sangaré", "Salif Keïta"], "{}", app.backend);
+    // `q` searches the name and the e-mail, case ignored.
+    let (_, _, page) = read(app.get("/api/v1/users?q=SALIF@").await).await;
+    assert_eq!(names(&page), ["Salif Keïta"]);
+    let (_, _, page) = read(app.get("/api/v1/users?q=bagayoko").await).await;
+    assert_eq!(names(&page), ["Amadou Bagayoko"]);
+    // Descending by name, a page of one at a time.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/users?role=agent,division_head&sort=-full_name&limit=1".to_owned();
+    loop {
+        let (status, _, page) = read(app.get(&path).await).await;
+        assert_eq!(status, 200, "{page}");
+        seen.extend(names(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => {
+                path = format!("/api/v1/users?role=agent,division_head&sort=-full_name&limit=1&cursor={next}")
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["Salif Keïta", "Oumou Sangaré", "Amadou Bagayoko"]);
+    let problem = expect_problem(app.get("/api/v1/users?role=agent,chief").await, 422, "unknown role").await;
+    assert_eq!(problem["errors"][0]["field"], "role", "{problem}");
+    expect_problem(app.get("/api/v1/users?sort=password_hash").await, 400, "unknown sort").await;
+    assert_eq!(app.count_rows("account", "kind = 'person'").await, 4);
+}
+backend_test!(people_are_sorted_searched_and_paged_with_several_roles);

@@ -75,6 +75,7 @@ actions! {
     ReadEvents => "events.read",
     WriteEvents => "events.write",
     ReadStats => "stats.read",
+    ReadStaff => "staff.read",
 }
 
 use Role::{Agent, Director, DivisionHead, Partner};
@@ -107,6 +108,7 @@ pub const ROLE_TABLE: &[(Action, &[Role])] = &[
     (Action::ReadEvents, &[Director, DivisionHead, Agent]),
     (Action::WriteEvents, &[Director, DivisionHead, Agent]),
     (Action::ReadStats, &[Director, DivisionHead, Agent]),
+    (Action::ReadStaff, &[Director, DivisionHead, Agent]),
 ];
 
 /// The action each operation (by `operationId`) needs; `None` for public operations.
@@ -136,6 +138,8 @@ pub const OPERATIONS: &[(&str, Option<Action>)] = &[
     ("get_machine_account", Some(Action::ManageUsers)),
     ("rotate_machine_secret", Some(Action::ManageUsers)),
     ("deactivate_machine_account", Some(Action::ManageUsers)),
+    ("list_staff", Some(Action::ReadStaff)),
+    ("get_staff_member", Some(Action::ReadStaff)),
     ("list_partners", Some(Action::ReadPartners)),
     ("get_partner", Some(Action::ReadPartners)),
     ("partner_history", Some(Action::ReadPartners)),

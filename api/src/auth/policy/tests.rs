@@ -18,6 +18,10 @@ fn the_table_reads_as_the_issue_states() {
         (Agent, Action::ManageUsers, false),
         (Director, Action::ManageUsers, true),
         (Partner, Action::ReadOwnAccount, true),
+        (Director, Action::ReadStaff, true),
+        (DivisionHead, Action::ReadStaff, true),
+        (Agent, Action::ReadStaff, true),
+        (Partner, Action::ReadStaff, false),
     ];
     for (role, action, expected) in cases {
         assert_eq!(allows(role, action), expected, "{role:?} {action:?}");

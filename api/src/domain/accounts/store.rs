@@ -142,35 +142,59 @@ pub async fn other_active_directors(db: &impl ConnectionTrait, except: Uuid) -> 
         .await?)
 }
 
-/// Accounts are listed oldest first.
-const SORTS: &[SortField] =
-    &[SortField { name: "created_at", expr: || Expr::col(account::Column::CreatedAt), kind: SortKind::Timestamp }];
+/// The orders of an account list; oldest first by default.
+pub const SORTS: &[SortField] = &[
+    SortField { name: "created_at", expr: || Expr::col(account::Column::CreatedAt), kind: SortKind::Timestamp },
+    SortField { name: "updated_at", expr: || Expr::col(account::Column::UpdatedAt), kind: SortKind::Timestamp },
+    SortField { name: "full_name", expr: || Expr::col(account::Column::FullName), kind: SortKind::Text },
+];
 
-/// The filters of an account list.
-pub struct AccountFilter {
+/// The filters of an account list; all combine with AND.
+pub struct AccountFilter<'a> {
     pub kind: &'static str,
-    pub role: Option<Role>,
-    pub division: Option<Division>,
+    /// Any of these roles, any of these divisions (none: all).
+    pub role: Vec<Role>,
+    pub division: Vec<Division>,
     pub active: Option<bool>,
+    /// Free text in the full name, and in the e-mail when `search_email`.
+    pub q: Option<&'a str>,
+    pub search_email: bool,
+    /// `created_at` (the default), `updated_at`, `full_name`; `-` for descending.
+    pub sort: Option<&'static str>,
 }
 
-/// The accounts matching `filter`, oldest first, for `records::listing`.
+/// The accounts matching `filter`, in its order, for `records::listing`.
 pub fn listing(filter: AccountFilter) -> Result<Listing<account::Entity>, ApiError> {
     let mut select = account::Entity::find().filter(account::Column::Kind.eq(filter.kind));
-    if let Some(role) = filter.role {
-        select = select.filter(account::Column::Role.eq(role.as_str()));
+    if !filter.role.is_empty() {
+        select = select.filter(account::Column::Role.is_in(filter.role.iter().map(|r| r.as_str())));
     }
-    if let Some(division) = filter.division {
-        select = select.filter(account::Column::Division.eq(division.as_str()));
+    if !filter.division.is_empty() {
+        select = select.filter(account::Column::Division.is_in(filter.division.iter().map(|d| d.as_str())));
     }
     if let Some(active) = filter.active {
         select = select.filter(account::Column::IsActive.eq(active));
     }
+    let searched: &[account::Column] = if filter.search_email {
+        &[account::Column::FullName, account::Column::Email]
+    } else {
+        &[account::Column::FullName]
+    };
+    if let Some(condition) = crate::records::search::matching_any(searched, filter.q)? {
+        select = select.filter(condition);
+    }
     Ok(Listing {
         select,
-        sort: Sort::parse(None, SORTS, "created_at")?,
+        sort: Sort::parse(filter.sort, SORTS, "created_at")?,
         id_column: account::Column::Id,
-        position: |_, row: &account::Model| (SortValue::Timestamp(row.created_at), row.id),
+        position: |sort, row: &account::Model| {
+            let value = match sort.field.name {
+                "updated_at" => SortValue::Timestamp(row.updated_at),
+                "full_name" => SortValue::Text(row.full_name.clone()),
+                _ => SortValue::Timestamp(row.created_at),
+            };
+            (value, row.id)
+        },
     })
 }
 

@@ -13,9 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::types::{
-    AgreementFields, AgreementKind, AgreementResponse, AgreementStatus, CityRole, StatusChangeResponse,
-};
+use super::types::{AgreementFields, AgreementKind, AgreementResponse, AgreementStatus, CityRole};
 use crate::validate::Rules;
 use crate::{
     auth::Division,
@@ -29,7 +27,7 @@ use crate::{
     },
     error::ApiError,
     records::{
-        listing::{Sort, SortField, SortKind, SortValue, linked, linked_few},
+        listing::{Listing, Sort, SortField, SortKind, SortValue, linked, linked_few},
         search,
     },
 };
@@ -61,9 +59,11 @@ pub fn position(sort: &Sort, model: &agreement::Model) -> (SortValue, Uuid) {
 #[derive(Default)]
 pub struct AgreementFilter<'a> {
     pub include_archived: bool,
-    pub kind: Option<AgreementKind>,
-    pub status: Option<AgreementStatus>,
-    pub division: Option<Division>,
+    /// Any of these kinds (none: every kind); the same for statuses and divisions.
+    pub kind: Vec<AgreementKind>,
+    pub status: Vec<AgreementStatus>,
+    pub division: Vec<Division>,
+    pub agent_in_charge: Option<Uuid>,
     pub domain: Option<&'a str>,
     /// A partner party to the agreement.
     pub partner: Option<Uuid>,
@@ -78,14 +78,17 @@ pub fn select(filter: &AgreementFilter) -> Result<Select<agreement::Entity>, Api
     if !filter.include_archived {
         select = select.filter(agreement::Column::ArchivedAt.is_null());
     }
-    if let Some(kind) = filter.kind {
-        select = select.filter(agreement::Column::Kind.eq(kind.as_str()));
+    if !filter.kind.is_empty() {
+        select = select.filter(agreement::Column::Kind.is_in(filter.kind.iter().map(|k| k.as_str())));
     }
-    if let Some(status) = filter.status {
-        select = select.filter(agreement::Column::Status.eq(status.as_str()));
+    if !filter.status.is_empty() {
+        select = select.filter(agreement::Column::Status.is_in(filter.status.iter().map(|s| s.as_str())));
     }
-    if let Some(division) = filter.division {
-        select = select.filter(agreement::Column::Division.eq(division.as_str()));
+    if !filter.division.is_empty() {
+        select = select.filter(agreement::Column::Division.is_in(filter.division.iter().map(|d| d.as_str())));
+    }
+    if let Some(agent) = filter.agent_in_charge {
+        select = select.filter(agreement::Column::AgentInChargeId.eq(agent));
     }
     if let Some(from) = filter.year_from {
         select = select.filter(agreement::Column::SignedYear.gte(from));
@@ -270,14 +273,33 @@ pub async fn record_move(
     Ok(())
 }
 
-/// The moves of an agreement's status, oldest first.
-pub async fn status_changes(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<StatusChangeResponse>, ApiError> {
-    agreement_status_change::Entity::find()
-        .filter(agreement_status_change::Column::AgreementId.eq(id))
-        .order_by_asc(agreement_status_change::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(StatusChangeResponse::try_from)
-        .collect()
+/// The order of status moves: when they happened.
+const STATUS_CHANGE_SORTS: &[SortField] = &[SortField {
+    name: "changed_at",
+    expr: || Expr::col(agreement_status_change::Column::ChangedAt),
+    kind: SortKind::Timestamp,
+}];
+
+/// The status moves of agreement `id` (to one of `to`, when given; matching `q`), oldest first
+/// unless `sort` says otherwise, as a list to page through.
+pub fn status_changes(
+    id: Uuid,
+    to: &[AgreementStatus],
+    q: Option<&str>,
+    sort: Option<&str>,
+) -> Result<Listing<agreement_status_change::Entity>, ApiError> {
+    use agreement_status_change::Column;
+    let mut select = agreement_status_change::Entity::find().filter(Column::AgreementId.eq(id));
+    if !to.is_empty() {
+        select = select.filter(Column::ToStatus.is_in(to.iter().map(|s| s.as_str())));
+    }
+    if let Some(condition) = crate::records::search::matching_any(&[Column::Reason], q)? {
+        select = select.filter(condition);
+    }
+    Ok(Listing {
+        select,
+        sort: Sort::parse(sort, STATUS_CHANGE_SORTS, "changed_at")?,
+        id_column: Column::Id,
+        position: |_, row: &agreement_status_change::Model| (SortValue::Timestamp(row.changed_at), row.id),
+    })
 }

@@ -4,17 +4,18 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{agreement, evaluation};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
 use uuid::Uuid;
 
 use super::{
     rules::{IN_FORCE, InForce},
-    types::{EvaluationFields, EvaluationResponse},
+    types::{EvaluationFields, EvaluationResponse, Vitality},
 };
 use crate::{
     auth::Division,
     domain::agreements::types::{AgreementKind, AgreementStatus},
     error::ApiError,
+    records::listing::{Listing, Sort, SortField, SortKind, SortValue},
 };
 
 /// An evaluation and its view; 404 when absent.
@@ -25,18 +26,44 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<(evaluation::Mo
 }
 
 /// The live evaluations of an agreement, most recent first; 404 when the agreement is absent.
-pub async fn of_agreement(db: &impl ConnectionTrait, agreement_id: Uuid) -> Result<Vec<EvaluationResponse>, ApiError> {
+/// The orders of an agreement's evaluations; the most recent first by default.
+const SORTS: &[SortField] = &[
+    SortField { name: "evaluated_on", expr: || Expr::col(evaluation::Column::EvaluatedOn), kind: SortKind::Date },
+    SortField { name: "created_at", expr: || Expr::col(evaluation::Column::CreatedAt), kind: SortKind::Timestamp },
+];
+
+/// The live evaluations of an agreement (404 when it does not exist), with the given vitalities
+/// and matching `q`, as a list to page through.
+pub async fn of_agreement(
+    db: &impl ConnectionTrait,
+    agreement_id: Uuid,
+    vitality: &[Vitality],
+    q: Option<&str>,
+    sort: Option<&str>,
+) -> Result<Listing<evaluation::Entity>, ApiError> {
     agreement::Entity::find_by_id(agreement_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    evaluation::Entity::find()
+    let mut select = evaluation::Entity::find()
         .filter(evaluation::Column::AgreementId.eq(agreement_id))
-        .filter(evaluation::Column::ArchivedAt.is_null())
-        .order_by_desc(evaluation::Column::EvaluatedOn)
-        .order_by_desc(evaluation::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(EvaluationResponse::try_from)
-        .collect()
+        .filter(evaluation::Column::ArchivedAt.is_null());
+    if !vitality.is_empty() {
+        select = select.filter(evaluation::Column::Vitality.is_in(vitality.iter().map(|v| v.as_str())));
+    }
+    let searched = [evaluation::Column::Findings, evaluation::Column::Recommendations];
+    if let Some(condition) = crate::records::search::matching_any(&searched, q)? {
+        select = select.filter(condition);
+    }
+    Ok(Listing {
+        select,
+        sort: Sort::parse(sort, SORTS, "-evaluated_on")?,
+        id_column: evaluation::Column::Id,
+        position: |sort, row: &evaluation::Model| {
+            let value = match sort.field.name {
+                "created_at" => SortValue::Timestamp(row.created_at),
+                _ => SortValue::Date(Some(row.evaluated_on)),
+            };
+            (value, row.id)
+        },
+    })
 }
 
 /// The division of the agreement evaluated (whose staff write its evaluations); 404 when absent.

@@ -180,7 +180,11 @@ pub async fn replace_links(db: &impl ConnectionTrait, id: Uuid, fields: &EventFi
 pub struct EventFilter<'a> {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub kind: Option<PartnershipEventKind>,
+    /// Any of these kinds, any of these divisions (none: all).
+    pub kind: Vec<PartnershipEventKind>,
+    pub division: Vec<Division>,
+    /// `upcoming` (the default), `title`, `created_at`, `updated_at`, `-` for descending.
+    pub sort: Option<&'a str>,
     /// A partner taking part in or organising the event.
     pub partner: Option<Uuid>,
     pub q: Option<&'a str>,
@@ -199,11 +203,16 @@ fn upcoming_first() -> SimpleExpr {
     ))
 }
 
-const SORTS: &[SortField] = &[SortField { name: "upcoming", expr: upcoming_first, kind: SortKind::Text }];
+const SORTS: &[SortField] = &[
+    SortField { name: "upcoming", expr: upcoming_first, kind: SortKind::Text },
+    SortField { name: "title", expr: || Expr::col(event::Column::Title), kind: SortKind::Text },
+    SortField { name: "created_at", expr: || Expr::col(event::Column::CreatedAt), kind: SortKind::Timestamp },
+    SortField { name: "updated_at", expr: || Expr::col(event::Column::UpdatedAt), kind: SortKind::Timestamp },
+];
 
 /// The events matching `filter`, upcoming first.
 pub fn listing(filter: &EventFilter) -> Result<Listing<event::Entity>, ApiError> {
-    let sort = Sort::parse(None, SORTS, "upcoming")?;
+    let sort = Sort::parse(filter.sort, SORTS, "upcoming")?;
     let mut select = event::Entity::find();
     if !filter.include_archived {
         select = select.filter(event::Column::ArchivedAt.is_null());
@@ -214,8 +223,11 @@ pub fn listing(filter: &EventFilter) -> Result<Listing<event::Entity>, ApiError>
     if let Some(to) = filter.to {
         select = select.filter(event::Column::StartsOn.lte(to));
     }
-    if let Some(kind) = filter.kind {
-        select = select.filter(event::Column::Kind.eq(kind.as_str()));
+    if !filter.kind.is_empty() {
+        select = select.filter(event::Column::Kind.is_in(filter.kind.iter().map(|k| k.as_str())));
+    }
+    if !filter.division.is_empty() {
+        select = select.filter(event::Column::Division.is_in(filter.division.iter().map(|d| d.as_str())));
     }
     if let Some(partner) = filter.partner {
         let with_partner = linked_few::<event_partner::Entity>(
@@ -229,8 +241,14 @@ pub fn listing(filter: &EventFilter) -> Result<Listing<event::Entity>, ApiError>
     if let Some(condition) = search::matching(event::Column::SearchText, filter.q)? {
         select = select.filter(condition);
     }
-    let position = |_: &Sort, row: &event::Model| {
-        (SortValue::Text(upcoming_first_key(row.starts_on, Utc::now().date_naive())), row.id)
+    let position = |sort: &Sort, row: &event::Model| {
+        let value = match sort.field.name {
+            "title" => SortValue::Text(row.title.clone()),
+            "created_at" => SortValue::Timestamp(row.created_at),
+            "updated_at" => SortValue::Timestamp(row.updated_at),
+            _ => SortValue::Text(upcoming_first_key(row.starts_on, Utc::now().date_naive())),
+        };
+        (value, row.id)
     };
     Ok(Listing { select, sort, id_column: event::Column::Id, position })
 }

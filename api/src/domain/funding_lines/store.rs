@@ -2,7 +2,7 @@
 //! than through the project aggregate, which reads funding lines for its financing).
 
 use chrono::{NaiveDate, Utc};
-use entity::{funding_line, project, project_participant};
+use entity::{exchange_rate, funding_line, project, project_participant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, sea_query::Expr,
@@ -147,14 +147,19 @@ pub async fn insert(
 pub struct LineFilter {
     pub project: Option<Uuid>,
     pub partner: Option<Uuid>,
-    pub kind: Option<FundingKind>,
+    /// Any of these kinds (none: every kind).
+    pub kind: Vec<FundingKind>,
     pub currency: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub include_archived: bool,
+    /// Free text in the reference and the note.
+    pub q: Option<String>,
+    /// `created_at` (the default), `updated_at`, `transaction_date`; `-` for descending.
+    pub sort: Option<&'static str>,
 }
 
-fn select(filter: &LineFilter) -> Select<funding_line::Entity> {
+fn select(filter: &LineFilter) -> Result<Select<funding_line::Entity>, ApiError> {
     use funding_line::Column;
     let mut select = funding_line::Entity::find();
     if !filter.include_archived {
@@ -166,8 +171,8 @@ fn select(filter: &LineFilter) -> Select<funding_line::Entity> {
     if let Some(partner) = filter.partner {
         select = select.filter(Column::PartnerId.eq(partner));
     }
-    if let Some(kind) = filter.kind {
-        select = select.filter(Column::Kind.eq(kind.as_str()));
+    if !filter.kind.is_empty() {
+        select = select.filter(Column::Kind.is_in(filter.kind.iter().map(|k| k.as_str())));
     }
     if let Some(currency) = &filter.currency {
         select = select.filter(Column::Currency.eq(currency.as_str()));
@@ -178,16 +183,71 @@ fn select(filter: &LineFilter) -> Select<funding_line::Entity> {
     if let Some(to) = filter.to {
         select = select.filter(Column::TransactionDate.lte(to));
     }
-    select
+    if let Some(condition) =
+        crate::records::search::matching_any(&[Column::Reference, Column::Note], filter.q.as_deref())?
+    {
+        select = select.filter(condition);
+    }
+    Ok(select)
 }
 
-const SORTS: &[SortField] =
-    &[SortField { name: "created_at", expr: || Expr::col(funding_line::Column::CreatedAt), kind: SortKind::Timestamp }];
+const SORTS: &[SortField] = &[
+    SortField { name: "created_at", expr: || Expr::col(funding_line::Column::CreatedAt), kind: SortKind::Timestamp },
+    SortField { name: "updated_at", expr: || Expr::col(funding_line::Column::UpdatedAt), kind: SortKind::Timestamp },
+    SortField {
+        name: "transaction_date",
+        expr: || Expr::col(funding_line::Column::TransactionDate),
+        kind: SortKind::Date,
+    },
+];
 
 /// The lines matching `filter`, oldest first, as a list to page through.
 pub fn listing(filter: &LineFilter) -> Result<Listing<funding_line::Entity>, ApiError> {
-    let sort = Sort::parse(None, SORTS, "created_at")?;
-    let position: fn(&Sort, &funding_line::Model) -> (SortValue, Uuid) =
-        |_, row| (SortValue::Timestamp(row.created_at), row.id);
-    Ok(Listing { select: select(filter), sort, id_column: funding_line::Column::Id, position })
+    let sort = Sort::parse(filter.sort, SORTS, "created_at")?;
+    let position: fn(&Sort, &funding_line::Model) -> (SortValue, Uuid) = |sort, row| {
+        let value = match sort.field.name {
+            "updated_at" => SortValue::Timestamp(row.updated_at),
+            "transaction_date" => SortValue::Date(Some(row.transaction_date)),
+            _ => SortValue::Timestamp(row.created_at),
+        };
+        (value, row.id)
+    };
+    Ok(Listing { select: select(filter)?, sort, id_column: funding_line::Column::Id, position })
+}
+
+/// The orders of the exchange rates; the newest first by default.
+const RATE_SORTS: &[SortField] = &[
+    SortField { name: "valid_from", expr: || Expr::col(exchange_rate::Column::ValidFrom), kind: SortKind::Date },
+    SortField { name: "currency", expr: || Expr::col(exchange_rate::Column::Currency), kind: SortKind::Text },
+    SortField { name: "created_at", expr: || Expr::col(exchange_rate::Column::CreatedAt), kind: SortKind::Timestamp },
+];
+
+/// The exchange rates of `currency` (all when `None`) matching `q`, in `sort` order
+/// (`-valid_from` by default), as a list to page through.
+pub fn rate_listing(
+    currency: Option<&str>,
+    q: Option<&str>,
+    sort: Option<&str>,
+) -> Result<Listing<exchange_rate::Entity>, ApiError> {
+    let mut select = exchange_rate::Entity::find();
+    if let Some(currency) = currency {
+        select = select.filter(exchange_rate::Column::Currency.eq(currency));
+    }
+    if let Some(condition) = crate::records::search::matching_any(&[exchange_rate::Column::Currency], q)? {
+        select = select.filter(condition);
+    }
+    let position: fn(&Sort, &exchange_rate::Model) -> (SortValue, Uuid) = |sort, row| {
+        let value = match sort.field.name {
+            "currency" => SortValue::Text(row.currency.clone()),
+            "created_at" => SortValue::Timestamp(row.created_at),
+            _ => SortValue::Date(Some(row.valid_from)),
+        };
+        (value, row.id)
+    };
+    Ok(Listing {
+        select,
+        sort: Sort::parse(sort, RATE_SORTS, "-valid_from")?,
+        id_column: exchange_rate::Column::Id,
+        position,
+    })
 }

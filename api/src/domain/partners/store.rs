@@ -43,7 +43,8 @@ pub fn position(sort: &Sort, model: &partner::Model) -> (SortValue, Uuid) {
 #[derive(Default)]
 pub struct PartnerFilter<'a> {
     pub include_archived: bool,
-    pub kind: Option<PartnerKind>,
+    /// Any of these kinds (none: every kind).
+    pub kind: Vec<PartnerKind>,
     pub country: Option<&'a str>,
     pub is_classic_ptf: Option<bool>,
     pub domain: Option<&'a str>,
@@ -56,8 +57,8 @@ pub fn select(filter: &PartnerFilter) -> Result<Select<partner::Entity>, ApiErro
     if !filter.include_archived {
         select = select.filter(partner::Column::ArchivedAt.is_null());
     }
-    if let Some(kind) = filter.kind {
-        select = select.filter(partner::Column::Kind.eq(kind.as_str()));
+    if !filter.kind.is_empty() {
+        select = select.filter(partner::Column::Kind.is_in(filter.kind.iter().map(|k| k.as_str())));
     }
     if let Some(country) = filter.country {
         select = select.filter(partner::Column::Country.eq(country));

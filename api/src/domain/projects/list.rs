@@ -9,7 +9,7 @@ use crate::{
     auth::Division,
     error::ApiError,
     records::{
-        listing::{Listing, Sort, SortField, SortKind, SortValue, linked, linked_few},
+        listing::{Listing, Sort, SortField, SortKind, SortValue, linked, linked_any, linked_few},
         search,
     },
 };
@@ -26,13 +26,15 @@ pub const SORTS: &[SortField] = &[
 #[derive(Default)]
 pub struct ProjectFilter<'a> {
     pub include_archived: bool,
-    pub status: Option<ProjectStatus>,
-    pub division: Option<Division>,
+    /// Any of these statuses (none: every status).
+    pub status: Vec<ProjectStatus>,
+    pub division: Vec<Division>,
     pub agreement: Option<Uuid>,
+    pub agent_in_charge: Option<Uuid>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
     pub domain: Option<&'a str>,
-    pub commune: Option<Commune>,
+    pub commune: Vec<Commune>,
     pub partner: Option<Uuid>,
     pub q: Option<&'a str>,
 }
@@ -43,14 +45,17 @@ pub fn select(filter: &ProjectFilter) -> Result<Select<project::Entity>, ApiErro
     if !filter.include_archived {
         select = select.filter(project::Column::ArchivedAt.is_null());
     }
-    if let Some(status) = filter.status {
-        select = select.filter(project::Column::Status.eq(status.as_str()));
+    if !filter.status.is_empty() {
+        select = select.filter(project::Column::Status.is_in(filter.status.iter().map(|s| s.as_str())));
     }
-    if let Some(division) = filter.division {
-        select = select.filter(project::Column::Division.eq(division.as_str()));
+    if !filter.division.is_empty() {
+        select = select.filter(project::Column::Division.is_in(filter.division.iter().map(|d| d.as_str())));
     }
     if let Some(agreement) = filter.agreement {
         select = select.filter(project::Column::AgreementId.eq(agreement));
+    }
+    if let Some(agent) = filter.agent_in_charge {
+        select = select.filter(project::Column::AgentInChargeId.eq(agent));
     }
     if let Some(from) = filter.year_from {
         select = select.filter(project::Column::StartYear.gte(from));
@@ -63,10 +68,10 @@ pub fn select(filter: &ProjectFilter) -> Result<Select<project::Entity>, ApiErro
         use entity::project_domain::{Column, Entity};
         select = select.filter(linked::<Entity>(project::Column::Id, Column::ProjectId, Column::DomainCode, domain));
     }
-    if let Some(commune) = filter.commune {
+    if !filter.commune.is_empty() {
         use entity::project_commune::{Column, Entity};
-        select =
-            select.filter(linked::<Entity>(project::Column::Id, Column::ProjectId, Column::Commune, commune.as_str()));
+        let communes = filter.commune.iter().map(|c| c.as_str());
+        select = select.filter(linked_any::<Entity>(project::Column::Id, Column::ProjectId, Column::Commune, communes));
     }
     if let Some(partner) = filter.partner {
         use entity::project_participant::{Column, Entity};

@@ -25,11 +25,15 @@ pub fn endpoint_owner(role: Role, own_partner: Option<Uuid>, named: Option<Uuid>
     }
 }
 
-/// At least one event, a well-formed web address, a secret of 32 to 200 characters if given.
+/// One to four events, a well-formed web address, a secret of 32 to 200 characters if given.
 pub fn check_body(input: &EndpointInput) -> Result<(), ApiError> {
     let mut rules = Rules::default();
     if input.events.is_empty() {
         rules.fail("events", "required", Text::fixed("Au moins un type d'événement.", "At least one event type."));
+    }
+    // As the contract declares (`maxItems`): each of the event types at most once.
+    if input.events.len() > 4 {
+        rules.fail("events", "length", Text::fixed("Au plus 4 types d'événement.", "At most 4 event types."));
     }
     check_web_address(&mut rules, "url", &input.url);
     if let Some(secret) = &input.secret {

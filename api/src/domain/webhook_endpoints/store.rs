@@ -3,7 +3,7 @@ use chrono::Utc;
 use entity::{webhook_delivery, webhook_endpoint};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use crate::{
         policy::{WebhookScope, may_manage_webhook, webhook_scope},
     },
     error::ApiError,
+    records::listing::{Listing, Sort, SortField, SortKind, SortValue},
     webhooks::{WebhookStatus, worker::PENDING},
 };
 
@@ -78,18 +79,44 @@ pub async fn insert(
     .await?)
 }
 
-/// A page of the endpoint's deliveries, newest first, before the delivery `before` if given.
-pub async fn deliveries(
-    db: &impl ConnectionTrait,
+/// The orders of an endpoint's deliveries; the newest first by default.
+const DELIVERY_SORTS: &[SortField] = &[
+    SortField {
+        name: "created_at",
+        expr: || Expr::col(webhook_delivery::Column::CreatedAt),
+        kind: SortKind::Timestamp,
+    },
+    SortField {
+        name: "next_attempt_at",
+        expr: || Expr::col(webhook_delivery::Column::NextAttemptAt),
+        kind: SortKind::Timestamp,
+    },
+];
+
+/// The endpoint's deliveries matching `q` (in the event type and the last error), in `sort` order
+/// (`-created_at` by default), as a list to page through.
+pub fn deliveries(
     endpoint: Uuid,
-    before: Option<Uuid>,
-    limit: u64,
-) -> Result<Vec<webhook_delivery::Model>, ApiError> {
-    let mut select = webhook_delivery::Entity::find().filter(webhook_delivery::Column::EndpointId.eq(endpoint));
-    if let Some(before) = before {
-        select = select.filter(webhook_delivery::Column::Id.lt(before));
+    q: Option<&str>,
+    sort: Option<&str>,
+) -> Result<Listing<webhook_delivery::Entity>, ApiError> {
+    use webhook_delivery::Column;
+    let mut select = webhook_delivery::Entity::find().filter(Column::EndpointId.eq(endpoint));
+    if let Some(condition) = crate::records::search::matching_any(&[Column::EventType, Column::LastError], q)? {
+        select = select.filter(condition);
     }
-    Ok(select.order_by_desc(webhook_delivery::Column::Id).limit(limit).all(db).await?)
+    Ok(Listing {
+        select,
+        sort: Sort::parse(sort, DELIVERY_SORTS, "-created_at")?,
+        id_column: Column::Id,
+        position: |sort, row: &webhook_delivery::Model| {
+            let value = match sort.field.name {
+                "next_attempt_at" => SortValue::Timestamp(row.next_attempt_at),
+                _ => SortValue::Timestamp(row.created_at),
+            };
+            (value, row.id)
+        },
+    })
 }
 
 /// The delivery `id` of `endpoint`; 404 otherwise.

@@ -8,7 +8,7 @@ use futures_util::Stream;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Select};
 use uuid::Uuid;
 
-use super::{Sort, SortValue, keyset, page};
+use super::{Sort, SortValue, fingerprint, keyset, page};
 use crate::error::ApiError;
 
 /// The rows of a list (a select with the request's filters), their order, and how to read a row's
@@ -50,10 +50,12 @@ where
 {
     /// One page: the total when asked, then the rows after the cursor in the list's order.
     pub async fn page(self, db: &impl ConnectionTrait, request: PageRequest<'_>) -> Result<Paged<E::Model>, ApiError> {
-        let total = if request.include_total { Some(self.select.clone().count(db).await?) } else { None };
-        let rows = keyset(self.select, &self.sort, self.id_column, request.cursor, request.limit)?.all(db).await?;
+        let filters = fingerprint(&self.select);
+        let rows = keyset(self.select.clone(), &self.sort, self.id_column, request.cursor, request.limit)?;
+        let total = if request.include_total { Some(self.select.count(db).await?) } else { None };
+        let rows = rows.all(db).await?;
         let (sort, position) = (self.sort, self.position);
-        let (rows, next_cursor) = page(rows, request.limit, |row| position(&sort, row));
+        let (rows, next_cursor) = page(rows, request.limit, &sort, &filters, |row| position(&sort, row));
         Ok(Paged { rows, next_cursor, total })
     }
 

@@ -14,7 +14,8 @@ use crate::{
         store::AgreementFilter,
         types::{AgreementChange, AgreementFields},
     },
-    validate::{CodeParam, SearchParam},
+    validate::{CodeParam, PersonParam, SearchParam},
+    vocabulary::CodeSet,
 };
 
 /// A page of agreements.
@@ -44,9 +45,18 @@ crate::code_list! {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListAgreementsQuery {
-    pub kind: Option<AgreementKind>,
-    pub status: Option<AgreementStatus>,
-    pub division: Option<Division>,
+    /// One or more kinds, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub kind: Option<CodeSet<AgreementKind>>,
+    /// One or more statuses, comma-separated (`negotiation,active`).
+    #[param(inline, style = Form, explode = false)]
+    pub status: Option<CodeSet<AgreementStatus>>,
+    /// One or more divisions, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub division: Option<CodeSet<Division>>,
+    /// The agent in charge: `me` (the caller) or an account's id.
+    #[param(inline)]
+    pub agent_in_charge: Option<PersonParam>,
     /// A domain code.
     #[param(inline)]
     pub domain: Option<CodeParam>,
@@ -176,22 +186,56 @@ pub struct ChangeStatus {
 #[derive(Serialize, ToSchema)]
 pub struct StatusChangeList {
     pub items: Vec<StatusChangeResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// The number of matching moves, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of an agreement's status moves: `changed_at`, prefixed with `-` for descending.
+    pub enum StatusChangeSort {
+        ChangedAt = "changed_at",
+        ChangedAtDescending = "-changed_at",
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListStatusChangesQuery {
+    /// Moves to one or more statuses, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub to: Option<CodeSet<AgreementStatus>>,
+    /// Free text in the reason, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `changed_at` (oldest first; the default) or `-changed_at`.
+    #[param(inline, example = "-changed_at")]
+    pub sort: Option<StatusChangeSort>,
+    #[serde(default)]
+    pub include_total: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 impl ListAgreementsQuery {
     /// The query's filters, for the store.
-    pub fn filter(&self) -> AgreementFilter<'_> {
-        AgreementFilter {
+    /// The filters of the query, `me` being `caller`; 422 for an unknown code in a multi-value filter.
+    pub fn filter(&self, caller: Uuid) -> Result<AgreementFilter<'_>, crate::error::ApiError> {
+        Ok(AgreementFilter {
             include_archived: self.include_archived,
-            kind: self.kind,
-            status: self.status,
-            division: self.division,
+            kind: CodeSet::of(&self.kind, "kind")?,
+            status: CodeSet::of(&self.status, "status")?,
+            division: CodeSet::of(&self.division, "division")?,
+            agent_in_charge: self.agent_in_charge.map(|agent| agent.resolve(caller)),
             domain: self.domain.as_ref().map(CodeParam::as_str),
             partner: self.partner,
             year_from: self.year_from,
             year_to: self.year_to,
             q: self.q.as_deref(),
-        }
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::dto::{
     AgreementList, AgreementResponse, AgreementSort, ChangeStatus, CreateAgreement, ListAgreementsQuery,
-    StatusChangeList, UpdateAgreement,
+    ListStatusChangesQuery, StatusChangeList, StatusChangeResponse, StatusChangeSort, UpdateAgreement,
 };
 use crate::http::change::Change;
 use crate::{
@@ -42,7 +42,7 @@ fn location(id: Uuid) -> String {
 )]
 #[get("")]
 pub async fn list_agreements(
-    _caller: Authorized<ReadAgreements>,
+    caller: Authorized<ReadAgreements>,
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListAgreementsQuery>,
@@ -52,7 +52,7 @@ pub async fn list_agreements(
     crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
     crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
     let listing = Listing {
-        select: store::select(&query.filter())?,
+        select: store::select(&query.filter(caller.id)?)?,
         sort,
         id_column: entity::agreement::Column::Id,
         position: store::position,
@@ -168,18 +168,26 @@ pub async fn change_agreement_status(
 /// Oldest first, each with who, when and why.
 #[utoipa::path(
     tag = "agreements",
-    params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, description = "The moves", body = StatusChangeList))
+    params(("id" = Uuid, Path, description = "The agreement's id"), ListStatusChangesQuery),
+    responses((status = 200, description = "A page of moves", body = StatusChangeList))
 )]
 #[get("/{id}/status-changes")]
 pub async fn list_agreement_status_changes(
     _caller: Authorized<ReadAgreements>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
+    query: web::Query<ListStatusChangesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(query.limit)?;
     store::find_model(&state.db, *id).await?;
-    let items = store::status_changes(&state.db, *id).await?;
-    Ok(HttpResponse::Ok().json(StatusChangeList { items }))
+    let to = crate::vocabulary::CodeSet::of(&query.to, "to")?;
+    let listing = store::status_changes(*id, &to, query.q.as_deref(), query.sort.map(StatusChangeSort::as_str))?;
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond_json(&state.db, request, StatusChangeResponse::try_from, |items, next_cursor, total| {
+            StatusChangeList { items, next_cursor, total }
+        })
+        .await
 }
 
 /// Archive an agreement

@@ -7,9 +7,45 @@ use utoipa::{IntoParams, ToSchema};
 pub use crate::domain::evaluations::types::{DueEvaluation, EvaluationResponse, Scores, Vitality};
 use crate::{auth::Division, domain::evaluations::types::EvaluationFields};
 
+/// A page of an agreement's evaluations.
 #[derive(Serialize, ToSchema)]
 pub struct EvaluationList {
     pub items: Vec<EvaluationResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// The number of matching evaluations, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of a list of evaluations: a field, prefixed with `-` for descending.
+    pub enum EvaluationSort {
+        EvaluatedOn = "evaluated_on",
+        EvaluatedOnDescending = "-evaluated_on",
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListEvaluationsQuery {
+    /// One or more vitalities, comma-separated (`weak,dormant`).
+    #[param(inline, style = Form, explode = false)]
+    pub vitality: Option<crate::vocabulary::CodeSet<Vitality>>,
+    /// Free text in the findings and recommendations, case ignored.
+    #[param(inline)]
+    pub q: Option<crate::validate::SearchParam>,
+    /// `-evaluated_on` (the most recent first; the default), `evaluated_on` or `created_at`;
+    /// prefix `-` for descending.
+    #[param(inline, example = "-evaluated_on")]
+    pub sort: Option<EvaluationSort>,
+    #[serde(default)]
+    pub include_total: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 /// A new evaluation, or the full replacement of a draft.

@@ -3,7 +3,10 @@ use actix_web::{HttpResponse, get, http::header, patch, post, web};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::dto::{DueEvaluationList, DueQuery, EvaluationInput, EvaluationList, EvaluationResponse};
+use super::dto::{
+    DueEvaluationList, DueQuery, EvaluationInput, EvaluationList, EvaluationResponse, EvaluationSort,
+    ListEvaluationsQuery,
+};
 use crate::http::change::Change;
 use crate::records::unit_of_work::Answer;
 use crate::{
@@ -32,17 +35,32 @@ fn fields_of(body: ApiJson<EvaluationInput>) -> Result<EvaluationFields, ApiErro
 /// Most recent first.
 #[utoipa::path(
     tag = "evaluations",
-    params(("id" = Uuid, Path, description = "The agreement's id")),
-    responses((status = 200, description = "The evaluations", body = EvaluationList))
+    params(("id" = Uuid, Path, description = "The agreement's id"), ListEvaluationsQuery),
+    responses((status = 200, description = "A page of evaluations", body = EvaluationList))
 )]
 #[get("/agreements/{id}/evaluations")]
 pub async fn list_agreement_evaluations(
     _caller: Authorized<ReadEvaluations>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
+    query: web::Query<ListEvaluationsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = store::of_agreement(&state.db, *id).await?;
-    Ok(HttpResponse::Ok().json(EvaluationList { items }))
+    let limit = crate::http::pagination::page_limit(query.limit)?;
+    let vitality = crate::vocabulary::CodeSet::of(&query.vitality, "vitality")?;
+    let sort = query.sort.map(EvaluationSort::as_str);
+    let listing = store::of_agreement(&state.db, *id, &vitality, query.q.as_deref(), sort).await?;
+    let request = crate::records::listing::PageRequest {
+        cursor: query.cursor.as_deref(),
+        limit,
+        include_total: query.include_total,
+    };
+    listing
+        .respond_json(&state.db, request, EvaluationResponse::try_from, |items, next_cursor, total| EvaluationList {
+            items,
+            next_cursor,
+            total,
+        })
+        .await
 }
 
 /// Evaluate an agreement

@@ -7,9 +7,25 @@ use uuid::Uuid;
 
 pub use crate::domain::events::types::{EventResponse, PartnershipEventKind};
 use crate::{
+    auth::Division,
     domain::events::{store::EventFilter, types::EventFields},
     validate::SearchParam,
+    vocabulary::CodeSet,
 };
+
+crate::code_list! {
+    /// The order of a list of events: a field, prefixed with `-` for descending.
+    pub enum EventSort {
+        Upcoming = "upcoming",
+        UpcomingDescending = "-upcoming",
+        Title = "title",
+        TitleDescending = "-title",
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
+    }
+}
 
 /// A page of events: upcoming ones first (soonest first), then past ones (most recent first).
 #[derive(Serialize, ToSchema)]
@@ -29,33 +45,44 @@ pub struct ListEventsQuery {
     /// Events starting on or before this day.
     #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub to: Option<NaiveDate>,
-    pub kind: Option<PartnershipEventKind>,
+    /// One or more kinds, comma-separated (`round_table,signing`).
+    #[param(inline, style = Form, explode = false)]
+    pub kind: Option<CodeSet<PartnershipEventKind>>,
+    /// One or more divisions, comma-separated (events of the whole DJCD have none).
+    #[param(inline, style = Form, explode = false)]
+    pub division: Option<CodeSet<Division>>,
     /// A partner taking part in or organising the event.
     pub partner: Option<Uuid>,
     /// Free text in the title, place, minutes and decisions, accents and case ignored.
     #[param(inline)]
     pub q: Option<SearchParam>,
+    /// `upcoming` (upcoming events soonest first, then past ones most recent first; the default),
+    /// `title`, `created_at` or `updated_at`; prefix `-` for descending.
+    #[param(inline, example = "upcoming")]
+    pub sort: Option<EventSort>,
     #[serde(default)]
     pub include_archived: bool,
     #[serde(default)]
     pub include_total: bool,
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(max_length = 2048, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 
 impl ListEventsQuery {
     /// The list's filters, for the store.
-    pub fn filter(&self) -> EventFilter<'_> {
-        EventFilter {
+    pub fn filter(&self) -> Result<EventFilter<'_>, crate::error::ApiError> {
+        Ok(EventFilter {
             from: self.from,
             to: self.to,
-            kind: self.kind,
+            kind: CodeSet::of(&self.kind, "kind")?,
+            division: CodeSet::of(&self.division, "division")?,
+            sort: self.sort.map(EventSort::as_str),
             partner: self.partner,
             q: self.q.as_deref(),
             include_archived: self.include_archived,
-        }
+        })
     }
 }
 

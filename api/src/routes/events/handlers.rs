@@ -45,7 +45,7 @@ pub async fn list_events(
     query: web::Query<ListEventsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit)?;
-    let listing = store::listing(&query.filter())?;
+    let listing = store::listing(&query.filter()?)?;
     let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
     listing
         .respond(

@@ -11,7 +11,21 @@ use crate::{
         types::{FundingLineChange, FundingLineInput},
     },
     error::ApiError,
+    validate::SearchParam,
+    vocabulary::CodeSet,
 };
+
+crate::code_list! {
+    /// The order of a list of funding lines: a field, prefixed with `-` for descending.
+    pub enum FundingLineSort {
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
+        TransactionDate = "transaction_date",
+        TransactionDateDescending = "-transaction_date",
+    }
+}
 
 /// A page of funding lines.
 #[derive(Serialize, ToSchema)]
@@ -28,9 +42,17 @@ pub struct ListFundingLinesQuery {
     pub project: Option<Uuid>,
     /// The funding partner.
     pub partner: Option<Uuid>,
-    pub kind: Option<FundingKind>,
+    /// One or more kinds, comma-separated (`commitment,disbursement`).
+    #[param(inline, style = Form, explode = false)]
+    pub kind: Option<CodeSet<FundingKind>>,
     #[param(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
     pub currency: Option<String>,
+    /// Free text in the reference and the note, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `created_at` (the default), `updated_at` or `transaction_date`; prefix `-` for descending.
+    #[param(inline, example = "-transaction_date")]
+    pub sort: Option<FundingLineSort>,
     /// Transactions on or after this date.
     #[serde(default, deserialize_with = "crate::validate::plausible_date::optional")]
     pub from: Option<NaiveDate>,
@@ -102,8 +124,10 @@ impl ListFundingLinesQuery {
         Ok(LineFilter {
             project: self.project,
             partner: self.partner,
-            kind: self.kind,
+            kind: CodeSet::of(&self.kind, "kind")?,
             currency: self.currency.clone(),
+            q: self.q.as_deref().map(str::to_owned),
+            sort: self.sort.map(FundingLineSort::as_str),
             from: self.from,
             to: self.to,
             include_archived: self.include_archived,
@@ -162,9 +186,47 @@ fn known_currency() -> utoipa::openapi::schema::Object {
         .build()
 }
 
+/// A page of exchange rates.
 #[derive(Serialize, ToSchema)]
 pub struct ExchangeRateList {
     pub items: Vec<ExchangeRateResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// The number of matching rates, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of a list of exchange rates: a field, prefixed with `-` for descending.
+    pub enum ExchangeRateSort {
+        ValidFrom = "valid_from",
+        ValidFromDescending = "-valid_from",
+        Currency = "currency",
+        CurrencyDescending = "-currency",
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListExchangeRatesQuery {
+    /// One currency (ISO 4217).
+    #[param(pattern = "^[A-Z]{3}$", min_length = 3, max_length = 3)]
+    pub currency: Option<String>,
+    /// Free text in the currency code, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `-valid_from` (the newest rates first; the default), `valid_from`, `currency` or
+    /// `created_at`; prefix `-` for descending.
+    #[param(inline, example = "-valid_from")]
+    pub sort: Option<ExchangeRateSort>,
+    #[serde(default)]
+    pub include_total: bool,
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 /// A new dated rate. EUR is fixed by the CFA franc parity (655.957) and XOF is 1: neither is

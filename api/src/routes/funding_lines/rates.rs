@@ -2,10 +2,12 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entity::exchange_rate;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use uuid::Uuid;
 
-use super::dto::{CreateExchangeRate, ExchangeRateList, ExchangeRateResponse};
+use super::dto::{
+    CreateExchangeRate, ExchangeRateList, ExchangeRateResponse, ExchangeRateSort, ListExchangeRatesQuery,
+};
 pub use crate::domain::funding_lines::rates::Rates;
 use crate::http::change::Change;
 use crate::{
@@ -13,11 +15,14 @@ use crate::{
         Authorized,
         policy::{ReadRates, WriteRates},
     },
-    domain::funding_lines::rules,
+    domain::funding_lines::{rules, store},
     error::ApiError,
-    http::extract::ApiJson,
+    http::{extract::ApiJson, pagination::page_limit},
     i18n::Text,
-    records::unit_of_work::{Answer, AuditEntry},
+    records::{
+        listing::PageRequest,
+        unit_of_work::{Answer, AuditEntry},
+    },
     state::AppState,
 };
 
@@ -36,19 +41,28 @@ fn response(model: exchange_rate::Model) -> ExchangeRateResponse {
 /// By currency and date. EUR is not listed: it is fixed at 655.957 XOF by the CFA franc parity.
 #[utoipa::path(
     tag = "financing",
-    responses((status = 200, description = "The rates", body = ExchangeRateList))
+    params(ListExchangeRatesQuery),
+    responses((status = 200, description = "A page of rates", body = ExchangeRateList))
 )]
 #[get("")]
 pub async fn list_exchange_rates(
     _caller: Authorized<ReadRates>,
     state: web::Data<AppState>,
+    query: web::Query<ListExchangeRatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = exchange_rate::Entity::find()
-        .order_by_asc(exchange_rate::Column::Currency)
-        .order_by_asc(exchange_rate::Column::ValidFrom)
-        .all(&state.db)
-        .await?;
-    Ok(HttpResponse::Ok().json(ExchangeRateList { items: rows.into_iter().map(response).collect() }))
+    let limit = page_limit(query.limit)?;
+    crate::validate::check_param_code("currency", query.currency.as_deref(), 3)?;
+    let listing =
+        store::rate_listing(query.currency.as_deref(), query.q.as_deref(), query.sort.map(ExchangeRateSort::as_str))?;
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond_json(
+            &state.db,
+            request,
+            |row| Ok(response(row)),
+            |items, next_cursor, total| ExchangeRateList { items, next_cursor, total },
+        )
+        .await
 }
 
 /// Add a dated exchange rate

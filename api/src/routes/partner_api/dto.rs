@@ -28,7 +28,7 @@ pub struct PartnerProjectsQuery {
     pub updated_since: Option<DateTime<Utc>>,
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(max_length = 2048, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 
@@ -92,7 +92,7 @@ pub struct ChangeFeed {
 pub struct ChangesQuery {
     /// The `next_cursor` of the previous answer; from the beginning when absent. Event types:
     /// `project.created`, `project.updated`, `project.status_changed`, `project.funding_line_added`.
-    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(max_length = 2048, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,

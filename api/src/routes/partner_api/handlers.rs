@@ -19,7 +19,7 @@ use crate::{
         conditional,
         pagination::{decode_cursor, encode_cursor, page_limit},
     },
-    records::listing::{Sort, SortField, SortKind, SortValue, keyset, page},
+    records::listing::{Listing, PageRequest, Paged, Sort, SortField, SortKind, SortValue},
     routes::projects::timeline::{TimelineQuery, timeline_page},
     state::AppState,
 };
@@ -59,8 +59,14 @@ pub async fn list_partner_projects(
     if let Some(since) = query.updated_since {
         select = select.filter(project::Column::UpdatedAt.gte(since));
     }
-    let rows = keyset(select, &sort, project::Column::Id, query.cursor.as_deref(), limit)?.all(&state.db).await?;
-    let (rows, next_cursor) = page(rows, limit, |row| (SortValue::Timestamp(row.updated_at), row.id));
+    let listing = Listing {
+        select,
+        sort,
+        id_column: project::Column::Id,
+        position: |_, row: &project::Model| (SortValue::Timestamp(row.updated_at), row.id),
+    };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: false };
+    let Paged { rows, next_cursor, .. } = listing.page(&state.db, request).await?;
     let last_modified = rows.iter().map(|r| r.updated_at).max();
     let items = view::build(&state.db, caller.partner_id, rows).await?;
     conditional::respond(&req, &PartnerProjectList { items, next_cursor }, last_modified)

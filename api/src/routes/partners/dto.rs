@@ -9,6 +9,7 @@ use crate::{
         types::{PartnerChange, PartnerFields},
     },
     validate::{CodeParam, SearchParam},
+    vocabulary::CodeSet,
 };
 
 /// A page of partners.
@@ -39,7 +40,9 @@ crate::code_list! {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListPartnersQuery {
-    pub kind: Option<PartnerKind>,
+    /// One or more kinds, comma-separated (`city,network`).
+    #[param(inline, style = Form, explode = false)]
+    pub kind: Option<CodeSet<PartnerKind>>,
     /// ISO 3166-1 alpha-2.
     #[param(pattern = "^[A-Z]{2}$", min_length = 2, max_length = 2)]
     pub country: Option<String>,
@@ -149,15 +152,16 @@ pub struct UpdatePartner {
 
 impl ListPartnersQuery {
     /// The query's filters, for the store.
-    pub fn filter(&self) -> PartnerFilter<'_> {
-        PartnerFilter {
+    /// The filters of the query; 422 for an unknown code in a multi-value filter.
+    pub fn filter(&self) -> Result<PartnerFilter<'_>, crate::error::ApiError> {
+        Ok(PartnerFilter {
             include_archived: self.include_archived,
-            kind: self.kind,
+            kind: CodeSet::of(&self.kind, "kind")?,
             country: self.country.as_deref(),
             is_classic_ptf: self.is_classic_ptf,
             domain: self.domain.as_ref().map(CodeParam::as_str),
             q: self.q.as_deref(),
-        }
+        })
     }
 }
 

@@ -49,7 +49,7 @@ pub async fn list_partners(
     let sort = Sort::parse(query.sort.map(PartnerSort::as_str), store::SORTS, "name")?;
     crate::validate::check_param_code("country", query.country.as_deref(), 2)?;
     let listing = Listing {
-        select: store::select(&query.filter())?,
+        select: store::select(&query.filter()?)?,
         sort,
         id_column: entity::partner::Column::Id,
         position: store::position,

@@ -18,7 +18,8 @@ use crate::{
         list::ProjectFilter,
         service::Report,
     },
-    validate::{CodeParam, SearchParam},
+    validate::{CodeParam, PersonParam, SearchParam},
+    vocabulary::CodeSet,
 };
 
 /// A partner to involve, with one or more roles.
@@ -59,15 +60,24 @@ crate::code_list! {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListProjectsQuery {
-    pub status: Option<ProjectStatus>,
+    /// One or more statuses, comma-separated (`pipeline,implementation`).
+    #[param(inline, style = Form, explode = false)]
+    pub status: Option<CodeSet<ProjectStatus>>,
     /// A domain code.
     #[param(inline)]
     pub domain: Option<CodeParam>,
-    pub division: Option<Division>,
-    pub commune: Option<Commune>,
+    /// One or more divisions, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub division: Option<CodeSet<Division>>,
+    /// One or more communes, comma-separated (a project in any of them).
+    #[param(inline, style = Form, explode = false)]
+    pub commune: Option<CodeSet<Commune>>,
     /// A participating partner.
     pub partner: Option<Uuid>,
     pub agreement: Option<Uuid>,
+    /// The agent in charge: `me` (the caller) or an account's id.
+    #[param(inline)]
+    pub agent_in_charge: Option<PersonParam>,
     /// Filed in or after this year (actual start, else planned start, else creation).
     #[param(minimum = 1900, maximum = 2100)]
     pub year_from: Option<i32>,
@@ -256,18 +266,20 @@ impl From<CreateStatusUpdate> for Report {
 
 impl ListProjectsQuery {
     /// The filters of the query.
-    pub fn filter(&self) -> ProjectFilter<'_> {
-        ProjectFilter {
+    /// The filters of the query, `me` being `caller`; 422 for an unknown code in a multi-value filter.
+    pub fn filter(&self, caller: Uuid) -> Result<ProjectFilter<'_>, crate::error::ApiError> {
+        Ok(ProjectFilter {
             include_archived: self.include_archived,
-            status: self.status,
-            division: self.division,
+            status: CodeSet::of(&self.status, "status")?,
+            division: CodeSet::of(&self.division, "division")?,
             agreement: self.agreement,
+            agent_in_charge: self.agent_in_charge.map(|agent| agent.resolve(caller)),
             year_from: self.year_from,
             year_to: self.year_to,
             domain: self.domain.as_deref(),
-            commune: self.commune,
+            commune: CodeSet::of(&self.commune, "commune")?,
             partner: self.partner,
             q: self.q.as_deref(),
-        }
+        })
     }
 }

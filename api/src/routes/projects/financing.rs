@@ -46,6 +46,12 @@ pub async fn get_financing(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectLinesQuery {
+    /// Free text in the reference and the note, case ignored.
+    #[param(inline)]
+    pub q: Option<crate::validate::SearchParam>,
+    /// `created_at` (the default), `updated_at` or `transaction_date`; prefix `-` for descending.
+    #[param(inline, example = "-transaction_date")]
+    pub sort: Option<crate::routes::funding_lines::dto::FundingLineSort>,
     #[serde(default)]
     pub include_archived: bool,
     #[param(minimum = 1, maximum = 200, default = 50)]
@@ -74,6 +80,8 @@ pub async fn list_project_funding_lines(
         currency: None,
         from: None,
         to: None,
+        q: query.q.clone(),
+        sort: query.sort,
         include_archived: query.include_archived,
         include_total: false,
         limit: query.limit,

@@ -42,7 +42,7 @@ pub fn location(id: Uuid) -> String {
 )]
 #[get("")]
 pub async fn list_projects(
-    _caller: Authorized<ReadProjects>,
+    caller: Authorized<ReadProjects>,
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListProjectsQuery>,
@@ -51,7 +51,7 @@ pub async fn list_projects(
     let sort = Sort::parse(query.sort.map(ProjectSort::as_str), SORTS, "-created_at")?;
     crate::validate::check_param_range("year_from", query.year_from, 1900, 2100)?;
     crate::validate::check_param_range("year_to", query.year_to, 1900, 2100)?;
-    let listing = list::listing(&query.filter(), sort)?;
+    let listing = list::listing(&query.filter(caller.id)?, sort)?;
     let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
     listing
         .respond(

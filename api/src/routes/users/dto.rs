@@ -7,18 +7,30 @@ pub use crate::domain::accounts::types::{AccountResponse, StaffRole};
 use crate::{
     auth::{Division, Role},
     domain::accounts::types::{NewMachine, NewPerson, PersonChange},
+    validate::SearchParam,
+    vocabulary::CodeSet,
 };
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListAccountsQuery {
-    /// Only accounts with this role.
-    pub role: Option<Role>,
-    /// Only accounts of this division.
-    pub division: Option<Division>,
+    /// Only accounts with one of these roles, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub role: Option<CodeSet<Role>>,
+    /// Only accounts of one of these divisions, comma-separated.
+    #[param(inline, style = Form, explode = false)]
+    pub division: Option<CodeSet<Division>>,
     /// Only active (`true`) or deactivated (`false`) accounts.
     pub active: Option<bool>,
+    /// Free text in the full name and the e-mail, case ignored.
+    #[param(inline)]
+    pub q: Option<SearchParam>,
+    /// `created_at` (the default), `updated_at` or `full_name`; prefix `-` for descending.
+    #[param(inline, example = "full_name")]
+    pub sort: Option<AccountSort>,
+    #[serde(default)]
+    pub include_total: bool,
     /// Page size, 1 to 200.
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
@@ -32,6 +44,20 @@ pub struct AccountList {
     pub items: Vec<AccountResponse>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// The number of matching accounts, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of a list of accounts: a field, prefixed with `-` for descending.
+    pub enum AccountSort {
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        UpdatedAt = "updated_at",
+        UpdatedAtDescending = "-updated_at",
+        FullName = "full_name",
+        FullNameDescending = "-full_name",
+    }
 }
 
 /// A new person's account. Without `password`, a temporary one is generated and returned once.

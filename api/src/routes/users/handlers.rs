@@ -2,7 +2,9 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
-use super::dto::{AccountList, AccountResponse, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser};
+use super::dto::{
+    AccountList, AccountResponse, AccountSort, AccountWithPassword, CreateUser, ListAccountsQuery, UpdateUser,
+};
 use crate::http::change::Change;
 use crate::{
     auth::{
@@ -23,6 +25,7 @@ use crate::{
     },
     records::{listing::PageRequest, unit_of_work::Answer},
     state::AppState,
+    vocabulary::CodeSet,
 };
 
 /// One page of the accounts of `kind` that `query` filters, oldest first.
@@ -32,11 +35,19 @@ pub async fn list_accounts(
     query: &ListAccountsQuery,
 ) -> Result<AccountList, ApiError> {
     let limit = page_limit(query.limit)?;
-    let filter = AccountFilter { kind, role: query.role, division: query.division, active: query.active };
-    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: false };
+    let filter = AccountFilter {
+        kind,
+        role: CodeSet::of(&query.role, "role")?,
+        division: CodeSet::of(&query.division, "division")?,
+        active: query.active,
+        q: query.q.as_deref(),
+        search_email: true,
+        sort: query.sort.map(AccountSort::as_str),
+    };
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
     let paged = store::listing(filter)?.page(db, request).await?;
     let items = paged.rows.into_iter().map(AccountResponse::try_from).collect::<Result<_, _>>()?;
-    Ok(AccountList { items, next_cursor: paged.next_cursor })
+    Ok(AccountList { items, next_cursor: paged.next_cursor, total: paged.total })
 }
 
 /// An account with its version as ETag.

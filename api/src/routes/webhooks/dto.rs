@@ -88,14 +88,35 @@ impl TryFrom<webhook_delivery::Model> for DeliveryResponse {
 pub struct DeliveryList {
     pub items: Vec<DeliveryResponse>,
     pub next_cursor: Option<String>,
+    /// The number of matching deliveries, when `include_total=true`.
+    pub total: Option<u64>,
+}
+
+crate::code_list! {
+    /// The order of an endpoint's deliveries: a field, prefixed with `-` for descending.
+    pub enum DeliverySort {
+        CreatedAt = "created_at",
+        CreatedAtDescending = "-created_at",
+        NextAttemptAt = "next_attempt_at",
+        NextAttemptAtDescending = "-next_attempt_at",
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveriesQuery {
+    /// Free text in the event type and the last error, case ignored.
+    #[param(inline)]
+    pub q: Option<crate::validate::SearchParam>,
+    /// `-created_at` (the newest first; the default), `created_at` or `next_attempt_at`; prefix `-`
+    /// for descending.
+    #[param(inline, example = "-created_at")]
+    pub sort: Option<DeliverySort>,
+    #[serde(default)]
+    pub include_total: bool,
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    #[param(max_length = 512, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(max_length = 2048, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }

@@ -3,7 +3,8 @@ use actix_web::{HttpResponse, delete, get, http::header, post, web};
 use uuid::Uuid;
 
 use super::dto::{
-    CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, WebhookCreated, WebhookList, WebhookResponse,
+    CreateWebhook, DeliveriesQuery, DeliveryList, DeliveryResponse, DeliverySort, WebhookCreated, WebhookList,
+    WebhookResponse,
 };
 use crate::http::change::Change;
 use crate::{
@@ -14,9 +15,9 @@ use crate::{
     http::{
         concurrency::{IfMatch, etag},
         extract::ApiJson,
-        pagination::{decode_cursor, page_limit, split_page},
+        pagination::page_limit,
     },
-    records::unit_of_work::Answer,
+    records::{listing::PageRequest, unit_of_work::Answer},
     state::AppState,
 };
 
@@ -127,11 +128,15 @@ pub async fn list_webhook_deliveries(
 ) -> Result<HttpResponse, ApiError> {
     let endpoint = store::find(&state.db, &caller, *id).await?;
     let limit = page_limit(query.limit)?;
-    let before = decode_cursor::<Uuid>(query.cursor.as_deref())?;
-    let rows = store::deliveries(&state.db, endpoint.id, before, limit + 1).await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| row.id);
-    let items = rows.into_iter().map(DeliveryResponse::try_from).collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(DeliveryList { items, next_cursor }))
+    let listing = store::deliveries(endpoint.id, query.q.as_deref(), query.sort.map(DeliverySort::as_str))?;
+    let request = PageRequest { cursor: query.cursor.as_deref(), limit, include_total: query.include_total };
+    listing
+        .respond_json(&state.db, request, DeliveryResponse::try_from, |items, next_cursor, total| DeliveryList {
+            items,
+            next_cursor,
+            total,
+        })
+        .await
 }
 
 /// Deliver an event again
