@@ -110,13 +110,16 @@ async function main(): Promise<void> {
   // 5. A body the types accept but the rules refuse: 422, its errors mapped to the form's fields.
   const invalid = await api.POST("/api/v1/projects", {
     params: { header: { "Idempotency-Key": randomUUID() } },
-    body: { ...newProject, title: "   ", domains: ["no_such_domain"], planned_start: "2029-01-01", planned_end: "2028-01-01" },
+    body: { ...newProject, title: "   ", planned_start: "2029-01-01", planned_end: "2028-01-01" },
   });
   const refused = expectProblem(invalid, 422);
   const byField = fieldErrors(refused);
   expect(Object.keys(byField).length > 0, "422 without field errors");
   show("create invalid", `422 ${refused.title}: ${refused.detail}`);
-  for (const [field, messages] of Object.entries(byField)) show("", `${field}: ${messages.join(" / ")}`);
+  // `includes`, not equality: the spelling of field paths (`title`, `/title`) may still change.
+  const named = (name: string): boolean => Object.keys(byField).some((field) => field.includes(name));
+  expect(named("title") && named("planned_end"), "422 without errors on title and planned_end");
+  show("", `fieldErrors: ${JSON.stringify(byField)}`);
 
   // 6. Refresh: explicitly, then by the middleware when the access token is refused (401).
   const before = client.tokens();
