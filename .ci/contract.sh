@@ -8,6 +8,8 @@
 #   1. the served document equals openapi/openapi.json;
 #   2. Spectral (spectral:oas + OWASP API Security Top 10, contract/.spectral.yaml): zero errors;
 #   3. openapi-typescript generates contract/ts/schema.d.ts and `tsc --noEmit` type-checks usage.ts;
+#      the typed client of clients/typescript/ is generated, built (tsc --strict) and its demo run
+#      against the server;
 #   4. Swagger UI in headless Chromium (contract/swagger-ui.mjs);
 #   5. schemathesis once per role and without a token (contract/schemathesis.sh);
 #   6. `docker compose config` of docker-compose.yml (skipped when no compose can be installed);
@@ -15,7 +17,8 @@
 # With TEST_DATABASE_URL set (a PostgreSQL server where the user may create databases), schemathesis
 # runs a second time against a server on a fresh PostgreSQL database, alongside the SQLite run.
 # Installs what it needs, once: Debian's chromium and docker-compose (apt-get), the Python tools
-# (contract/requirements.txt, into .ci/.tools/venv) and the npm tools (contract/package-lock.json).
+# (contract/requirements.txt, into .ci/.tools/venv) and the npm tools (contract/package-lock.json,
+# clients/typescript/package-lock.json).
 # Reports, logs and the screenshot go to target/contract/. Exits non-zero if any check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,6 +106,12 @@ install_tools() {
     echo "installing the npm tools (contract/package-lock.json)"
     (cd contract && npm ci --no-audit --no-fund --loglevel=error)
     echo "$wanted" >contract/node_modules/.lock.sha256
+  fi
+  wanted="$(sha256sum clients/typescript/package-lock.json | cut -d' ' -f1)"
+  if [ ! -d clients/typescript/node_modules ] || [ "$(cat clients/typescript/node_modules/.lock.sha256 2>/dev/null)" != "$wanted" ]; then
+    echo "installing the TypeScript client's packages (clients/typescript/package-lock.json)"
+    (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$wanted" >clients/typescript/node_modules/.lock.sha256
   fi
   echo "schemathesis $("$venv/bin/st" --version | awk '{print $NF}'), spectral $(contract/node_modules/.bin/spectral --version)," \
     "tsc $(contract/node_modules/.bin/tsc --version | awk '{print $NF}'), $(/usr/bin/chromium --version 2>/dev/null | head -n 1 || echo 'no chromium')," \
@@ -213,6 +222,16 @@ typescript() {
     echo "usage.ts type-checks against the generated types")
 }
 
+typescript_client() {
+  # Generates the client's types from the committed document, builds it with tsc --strict and runs
+  # its demo (login, filtered list, create, If-Match 200/412, 422 by field, refresh) on the server.
+  (cd clients/typescript &&
+    rm -rf dist src/schema.d.ts &&
+    npm run --silent generate &&
+    npm run --silent build &&
+    node dist/demo.js "$base_url")
+}
+
 swagger_ui() {
   if [ ! -x /usr/bin/chromium ]; then
     echo "no /usr/bin/chromium"
@@ -285,6 +304,7 @@ sqlite_url="$base_url"
 check "served document = openapi/openapi.json" served_equals_committed
 check "spectral (zero errors)" spectral
 check "openapi-typescript + tsc" typescript
+check "typescript client" typescript_client
 check "swagger-ui" swagger_ui
 
 pg_note=""
