@@ -130,3 +130,14 @@ async fn the_document_declares_conditional_get_on_every_read(app: TestApp) {
     assert!(reads > 30, "{reads} reads");
 }
 backend_test!(the_document_declares_conditional_get_on_every_read);
+
+async fn a_malformed_if_none_match_is_a_400_naming_the_header(app: TestApp) {
+    for tags in ["x", "{}", "W/1", "\"1\","] {
+        let (status, _, body) = read(get_if_none_match(&app, "/api/v1/partners", tags).await).await;
+        assert_eq!(status, 400, "{}: {tags}", app.backend);
+        assert_eq!(body["errors"][0]["field"], "If-None-Match", "{tags}: {body}");
+    }
+    let (status, _, _) = read(get_if_none_match(&app, "/api/v1/partners", "*").await).await;
+    assert_eq!(status, 304, "`*` matches any current answer");
+}
+backend_test!(a_malformed_if_none_match_is_a_400_naming_the_header);

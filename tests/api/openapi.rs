@@ -278,6 +278,7 @@ async fn every_answer_is_what_the_document_declares(app: TestApp) {
         ("/api/v1/partners/", f.angers.clone()),
         ("/api/v1/projects/", f.shared.clone()),
         ("/api/v1/users/", id_of(&users["items"][0])),
+        ("/api/v1/staff/", id_of(&users["items"][0])),
         ("/api/v1/webhooks/", webhook.clone()),
         ("/api/v1/domains/", "water".to_owned()),
     ];

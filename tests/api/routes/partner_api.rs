@@ -161,8 +161,12 @@ async fn the_change_feed_under_concurrent_writes_loses_and_repeats_nothing(app: 
         let (_, feed) = partner_get(&app, &bordeaux, &path).await;
         let items = feed["items"].as_array().unwrap();
         if items.is_empty() {
-            let again =
-                app.request_as(Some(&bordeaux), Method::GET, &path).header("if-none-match", "x").send().await.unwrap();
+            let again = app
+                .request_as(Some(&bordeaux), Method::GET, &path)
+                .header("if-none-match", "\"x\"")
+                .send()
+                .await
+                .unwrap();
             let etag = again.headers()["etag"].to_str().unwrap().to_owned();
             let unchanged = app
                 .request_as(Some(&bordeaux), Method::GET, &path)
