@@ -295,13 +295,22 @@ def _fresh_idempotency_key(case) -> None:
 def _real_cursor(case) -> None:
     """Lists page with an opaque `cursor`: only a `next_cursor` the server issued is valid (400 for any
     other string). Use a real one: the next_cursor of a one-item first page, or no cursor at all when
-    there is a single page. A keyset cursor carries the sort key of its page, so it is fetched with the
-    case's own `sort`; the filters only narrow the rows after it and need not match."""
+    there is a single page. A cursor is bound to the sort and the filters of the query that made it
+    (another query gets a 422 `cursor_mismatch`), so it is fetched with the case's own query."""
     if case.method.upper() != "GET" or not case.query or "cursor" not in case.query:
         return
-    params = {"limit": 1}
-    if case.query.get("sort") is not None:
-        params["sort"] = case.query["sort"]
+    def as_sent(value):
+        # How the case itself is sent: arrays comma-separated (explode false), booleans in lower case.
+        if isinstance(value, list):
+            return ",".join(as_sent(item) for item in value)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    params = {
+        name: as_sent(value) for name, value in case.query.items() if name not in ("cursor", "limit") and value is not None
+    }
+    params["limit"] = 1
     response = _get(case.formatted_path, params)
     cursor = None
     if response is not None and response.status_code == 200:

@@ -76,15 +76,43 @@ fn is_entity_tag_list(value: &str) -> bool {
     if value.len() > 1000 {
         return false;
     }
-    value == "*"
-        || value.split(',').all(|tag| {
-            let tag = tag.trim_matches([' ', '\t']);
-            let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag.len() >= 2
-                && tag.starts_with('"')
-                && tag.ends_with('"')
-                && tag[1..tag.len() - 1].bytes().all(|b| b == b'!' || (b'#'..=b'~').contains(&b))
-        })
+    if value == "*" {
+        return true;
+    }
+    let bytes = value.as_bytes();
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let mut at = 0;
+    loop {
+        if bytes[at..].starts_with(b"W/") {
+            at += 2;
+        }
+        // A quoted tag: any visible character but `"` (a comma included).
+        if bytes.get(at) != Some(&b'"') {
+            return false;
+        }
+        at += 1;
+        while let Some(&b) = bytes.get(at).filter(|b| **b != b'"') {
+            if !(b == b'!' || (b'#'..=b'~').contains(&b)) {
+                return false;
+            }
+            at += 1;
+        }
+        if bytes.get(at) != Some(&b'"') {
+            return false;
+        }
+        at += 1;
+        while bytes.get(at).is_some_and(|b| space(*b)) {
+            at += 1;
+        }
+        match bytes.get(at) {
+            None => return true,
+            Some(b',') => at += 1,
+            Some(_) => return false,
+        }
+        while bytes.get(at).is_some_and(|b| space(*b)) {
+            at += 1;
+        }
+    }
 }
 
 fn invalid_if_none_match() -> ApiError {
@@ -167,7 +195,7 @@ mod tests {
 
     #[test]
     fn if_none_match_is_star_or_a_list_of_quoted_tags() {
-        for good in ["*", "\"1\"", "W/\"ab\"", "\"1\", W/\"2\"", "\"\""] {
+        for good in ["*", "\"1\"", "W/\"ab\"", "\"1\", W/\"2\"", "\"\"", "W/\"\"\t,W/\"0D\" \t,\t\"a,b\""] {
             assert!(is_entity_tag_list(good), "{good}");
         }
         for bad in ["{}", "1", "W/1", "\"a b\"", "\"1\",", "*, \"1\"", &"\"".repeat(1001)] {

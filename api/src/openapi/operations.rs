@@ -130,6 +130,8 @@ fn complete_conditional_get(operation: &mut Map<String, Value>) {
         }));
     }
     let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return };
+    // A malformed `If-None-Match` is refused (`http::conditional`).
+    responses.entry("400").or_insert_with(|| json!({"$ref": "#/components/responses/BadRequest"}));
     if let Some(headers) = responses
         .get_mut("200")
         .and_then(Value::as_object_mut)

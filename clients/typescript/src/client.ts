@@ -32,7 +32,9 @@ export interface ClientOptions {
 }
 
 export function createDjcdClient(baseUrl: string, options: ClientOptions = {}): DjcdClient {
-  const api = createClient<paths>({ baseUrl });
+  // Several codes per filter are sent comma-separated (`status=pipeline,implementation`), as the
+  // contract declares them (style form, explode false).
+  const api = createClient<paths>({ baseUrl, querySerializer: { array: { style: "form", explode: false } } });
   let session: TokenPair | undefined;
   let pendingRefresh: Promise<TokenPair> | undefined;
   let retried = 0;

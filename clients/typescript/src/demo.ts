@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const listed = await api.GET("/api/v1/projects", {
     params: {
       query: {
-        status: "pipeline",
+        status: ["pipeline", "implementation"],
         domain: "water",
         partner: partner.value.id,
         sort: "-created_at",
