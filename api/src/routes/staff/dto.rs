@@ -25,6 +25,7 @@ pub struct StaffMember {
     pub active: bool,
     /// Only for callers who may manage users (the director); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub email: Option<String>,
 }
 
